@@ -1,0 +1,162 @@
+package io.meridian.connector.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.meridian.spi.Capability;
+import io.meridian.spi.Connector;
+import io.meridian.spi.DataVersion;
+import io.meridian.spi.ErrorCode;
+import io.meridian.spi.MeridianException;
+import io.meridian.spi.SourceKind;
+import io.meridian.spi.SourceQueryListener;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Set;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.jdbc.SourceJdbcSchema;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.schema.Schema;
+import org.apache.calcite.util.BuiltInMethod;
+
+/**
+ * The generic JDBC connector: a HikariCP pool, Calcite's JDBC adapter for pushdown, and the source's
+ * {@link JdbcDialectSupport} for everything that differs between warehouses. Dialect modules (PostgreSQL, ...) are
+ * thin entry points that pick the dialect and call this.
+ *
+ * <p>The pool starts lazily ({@code initializationFailTimeout = -1}) so a source that is down does not stop Meridian
+ * from starting; queries that need it fail within the pool's connection timeout with an error naming the source.
+ */
+public class JdbcConnector implements Connector {
+  private final SourceKind kind;
+  private final JdbcSourceSettings settings;
+  private final JdbcDialectSupport dialect;
+  private final HikariDataSource pool;
+  private final SourceJdbcSchema schema;
+
+  public JdbcConnector(SourceKind kind, JdbcSourceSettings settings, JdbcDialectSupport dialect,
+      SourceQueryListener listener) {
+    this.kind = requireNonNull(kind, "kind is null");
+    this.settings = requireNonNull(settings, "settings is null");
+    this.dialect = requireNonNull(dialect, "dialect is null");
+    this.pool = new HikariDataSource(poolConfig(settings, dialect));
+    TrackingDataSource dataSource =
+        new TrackingDataSource(settings.name(), pool, settings.fetchSize(), dialect, listener);
+    SourceJdbcConvention convention =
+        new SourceJdbcConvention(dialect.sqlDialect(), schemaExpression(settings.name()), settings.name());
+    this.schema = new SourceJdbcSchema(settings.name(), dataSource, dialect.sqlDialect(), convention,
+        settings.schema(), dialect::columnType, dialect::rowCount, this::failure);
+  }
+
+  private static HikariConfig poolConfig(JdbcSourceSettings settings, JdbcDialectSupport dialect) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(settings.name());
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.poolMaxSize());
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+    config.setValidationTimeout(Math.min(settings.connectionTimeout().toMillis(), 5_000));
+    config.setIdleTimeout(settings.idleTimeout().toMillis());
+    config.setMaxLifetime(settings.maxLifetime().toMillis());
+    config.setInitializationFailTimeout(-1);
+    // Meridian only reads; a read-only session protects the warehouse from anything that slips through.
+    config.setReadOnly(true);
+    settings.properties().forEach(config::addDataSourceProperty);
+    dialect.configureStreaming(config, settings.fetchSize());
+    return config;
+  }
+
+  /** {@code root.getRootSchema().getSubSchema(name)}: how generated code finds this source's schema at run time. */
+  private static Expression schemaExpression(String name) {
+    return Expressions.call(
+        Expressions.call(DataContext.ROOT, BuiltInMethod.DATA_CONTEXT_GET_ROOT_SCHEMA.method),
+        BuiltInMethod.SCHEMA_GET_SUB_SCHEMA.method,
+        Expressions.constant(name));
+  }
+
+  private RuntimeException failure(SQLException e) {
+    SQLException cause = e instanceof SourceSqlException s ? (SQLException) s.getCause() : e;
+    return classify(settings.name(), null, cause);
+  }
+
+  /**
+   * Classifies a source failure by its SQLSTATE class, as HikariCP does: class 08 (and pool time-outs) means the
+   * source cannot be reached; 57014 a cancelled statement; everything else a failed query.
+   */
+  public static MeridianException classify(String source, String query, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    ErrorCode code;
+    if (state.startsWith("08") || e instanceof java.sql.SQLTransientConnectionException || state.startsWith("28")
+        || state.startsWith("53")) {
+      code = ErrorCode.SOURCE_UNAVAILABLE;
+    } else if (state.equals("57014")) {
+      code = ErrorCode.QUERY_CANCELLED;
+    } else if (state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+      code = ErrorCode.SOURCE_CONNECTION_LOST;
+    } else {
+      code = ErrorCode.SOURCE_QUERY_FAILED;
+    }
+    String message = query == null
+        ? "source '" + source + "' is unavailable: " + e.getMessage()
+        : "source '" + source + "' failed: " + e.getMessage();
+    if (code != ErrorCode.SOURCE_UNAVAILABLE && query == null) {
+      message = "source '" + source + "' failed: " + e.getMessage();
+    }
+    return new MeridianException(code, message, source, query, e);
+  }
+
+  @Override
+  public String name() {
+    return settings.name();
+  }
+
+  @Override
+  public SourceKind kind() {
+    return kind;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return dialect.capabilities();
+  }
+
+  @Override
+  public Schema schema() {
+    return schema;
+  }
+
+  public JdbcDialectSupport dialect() {
+    return dialect;
+  }
+
+  /**
+   * JDBC warehouses have no portable data version; until a version query is configured (the cache issue adds one),
+   * the version is unknown, so nothing derived from it is ever reused.
+   */
+  @Override
+  public DataVersion dataVersion() {
+    return new DataVersion(settings.name(), DataVersion.UNKNOWN, Instant.now());
+  }
+
+  @Override
+  public void checkHealth() {
+    try (Connection c = pool.getConnection()) {
+      if (!c.isValid((int) Math.max(1, settings.connectionTimeout().toSeconds()))) {
+        throw new MeridianException(ErrorCode.SOURCE_UNAVAILABLE, "source '" + name() + "' did not answer",
+            name(), null, null);
+      }
+    } catch (SQLException e) {
+      throw classify(name(), null, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,53 @@
+package io.meridian.connector.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import io.meridian.spi.Capability;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.EnumSet;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlDialect;
+
+/**
+ * What one kind of JDBC warehouse can do and how to talk to it: the SQL dialect Calcite generates, the capabilities
+ * rules may push down, driver settings for streaming, type mapping and table statistics. A new JDBC warehouse needs
+ * only an implementation of this interface (see {@code PostgreSqlDialectSupport}).
+ */
+public interface JdbcDialectSupport {
+  /** The dialect Calcite's JDBC adapter generates SQL in. */
+  SqlDialect sqlDialect();
+
+  /** Operations this warehouse runs itself. */
+  default Set<Capability> capabilities() {
+    return EnumSet.of(Capability.FILTER, Capability.PROJECT, Capability.AGGREGATE, Capability.SORT, Capability.LIMIT,
+        Capability.JOIN, Capability.CANCEL);
+  }
+
+  /**
+   * Adjusts the pool so that results stream from the source in batches of {@code fetchSize} rows instead of being
+   * buffered whole. The default sets nothing; the connector still calls {@code setFetchSize} on every statement.
+   */
+  default void configureStreaming(HikariConfig pool, int fetchSize) {}
+
+  /**
+   * Maps a column reported by {@link java.sql.DatabaseMetaData#getColumns}; returns null to use the generic
+   * mapping.
+   */
+  default RelDataType columnType(RelDataTypeFactory typeFactory, int jdbcType, String typeName, int size,
+      int digits) {
+    return null;
+  }
+
+  /** Whether a column of this source type name holds an instant (a timestamp with time zone). */
+  default boolean isInstantType(String typeName) {
+    return false;
+  }
+
+  /** An estimate of a table's rows, for join ordering; empty when unknown. */
+  default OptionalLong rowCount(Connection connection, String schema, String table) throws SQLException {
+    return OptionalLong.empty();
+  }
+}

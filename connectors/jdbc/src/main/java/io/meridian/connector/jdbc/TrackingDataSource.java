@@ -1,0 +1,241 @@
+package io.meridian.connector.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meridian.spi.QueryContext;
+import io.meridian.spi.SourceQueryListener;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The data source Calcite's JDBC adapter reads through. It adds, around the pooled connections of one source:
+ * <ul>
+ *   <li>the fetch size on every statement, so results stream instead of being buffered whole;</li>
+ *   <li>a report of every query sent ({@link SourceQueryListener}), with its exact text;</li>
+ *   <li>registration of each running statement with the current {@link QueryContext}, so cancelling a query (or its
+ *       timeout) cancels it at the source;</li>
+ *   <li>failures wrapped as {@link SourceSqlException}, naming the source and the query;</li>
+ *   <li>timestamps read zone-independently: wall-clock values as stored, instants as their UTC wall clock.</li>
+ * </ul>
+ * Dynamic proxies keep this to the few methods that matter; everything else passes through.
+ */
+final class TrackingDataSource implements DataSource {
+  private final String source;
+  private final DataSource pool;
+  private final int fetchSize;
+  private final JdbcDialectSupport dialect;
+  private final SourceQueryListener listener;
+
+  TrackingDataSource(String source, DataSource pool, int fetchSize, JdbcDialectSupport dialect,
+      SourceQueryListener listener) {
+    this.source = requireNonNull(source, "source is null");
+    this.pool = requireNonNull(pool, "pool is null");
+    this.fetchSize = fetchSize;
+    this.dialect = requireNonNull(dialect, "dialect is null");
+    this.listener = requireNonNull(listener, "listener is null");
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    QueryContext context = QueryContext.current();
+    if (context != null && context.isCancelled()) {
+      throw new SQLException("query cancelled", "57014");
+    }
+    Connection connection;
+    try {
+      connection = pool.getConnection();
+    } catch (SQLException e) {
+      throw new SourceSqlException(source, null, e);
+    }
+    return proxy(Connection.class, new ConnectionHandler(connection));
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    throw new SQLFeatureNotSupportedException("credentials are set in the source configuration");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return (T) Proxy.newProxyInstance(TrackingDataSource.class.getClassLoader(), new Class<?>[] {type}, handler);
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private final class ConnectionHandler implements InvocationHandler {
+    private final Connection delegate;
+
+    ConnectionHandler(Connection delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      String name = method.getName();
+      if (name.equals("unwrap") || name.equals("isWrapperFor")) {
+        return TrackingDataSource.invoke(delegate, method, args);
+      }
+      Object result = TrackingDataSource.invoke(delegate, method, args);
+      if (result instanceof PreparedStatement ps) {
+        ps.setFetchSize(fetchSize);
+        return proxy(PreparedStatement.class, new StatementHandler(ps, (String) args[0]));
+      }
+      if (result instanceof Statement s && name.equals("createStatement")) {
+        s.setFetchSize(fetchSize);
+        return proxy(Statement.class, new StatementHandler(s, null));
+      }
+      return result;
+    }
+  }
+
+  private final class StatementHandler implements InvocationHandler {
+    private final Statement delegate;
+    private final String preparedSql;
+    private QueryContext.Cancellable registration;
+    private QueryContext context;
+
+    StatementHandler(Statement delegate, String preparedSql) {
+      this.delegate = delegate;
+      this.preparedSql = preparedSql;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      String name = method.getName();
+      if (name.startsWith("execute")) {
+        String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : preparedSql;
+        listener.querySent(source, sql);
+        register();
+        try {
+          return wrapResult(TrackingDataSource.invoke(delegate, method, args));
+        } catch (SQLException e) {
+          throw new SourceSqlException(source, sql, e);
+        }
+      }
+      if (name.equals("getResultSet")) {
+        return wrapResult(TrackingDataSource.invoke(delegate, method, args));
+      }
+      if (name.equals("close")) {
+        if (context != null) {
+          context.unregister(registration);
+        }
+      }
+      return TrackingDataSource.invoke(delegate, method, args);
+    }
+
+    private void register() {
+      QueryContext current = QueryContext.current();
+      if (current != null && context == null) {
+        context = current;
+        registration = delegate::cancel;
+        current.register(registration);
+      }
+    }
+
+    private Object wrapResult(Object result) {
+      if (result instanceof ResultSet rs) {
+        return proxy(ResultSet.class, new ResultSetHandler(rs));
+      }
+      return result;
+    }
+  }
+
+  /** Reads timestamps independently of the JVM's time zone. */
+  private final class ResultSetHandler implements InvocationHandler {
+    private final ResultSet delegate;
+    private boolean[] instantColumns;
+
+    ResultSetHandler(ResultSet delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      if (method.getName().equals("getTimestamp") && args != null && args.length == 1 && args[0] instanceof Integer column) {
+        return timestamp(column);
+      }
+      return TrackingDataSource.invoke(delegate, method, args);
+    }
+
+    /**
+     * Calcite turns a {@link Timestamp} into its internal wall-clock value through the JVM's zone, so the value handed
+     * over must show, in that zone, the wall clock we mean: the stored value for TIMESTAMP, and the UTC wall clock for
+     * TIMESTAMP WITH TIME ZONE. {@link Timestamp#valueOf(LocalDateTime)} gives exactly that.
+     */
+    private Timestamp timestamp(int column) throws SQLException {
+      if (instantColumns == null) {
+        ResultSetMetaData md = delegate.getMetaData();
+        instantColumns = new boolean[md.getColumnCount() + 1];
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          instantColumns[i] = dialect.isInstantType(md.getColumnTypeName(i));
+        }
+      }
+      if (instantColumns[column]) {
+        OffsetDateTime value = delegate.getObject(column, OffsetDateTime.class);
+        return value == null ? null : Timestamp.valueOf(value.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
+      }
+      LocalDateTime value = delegate.getObject(column, LocalDateTime.class);
+      return value == null ? null : Timestamp.valueOf(value);
+    }
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return pool.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    pool.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    pool.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return pool.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return pool.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    if (iface.isInstance(this)) {
+      return iface.cast(this);
+    }
+    return pool.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return iface.isInstance(this) || pool.isWrapperFor(iface);
+  }
+}

@@ -1,0 +1,204 @@
+package io.meridian.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.meridian.connector.jdbc.GenericJdbcDialectSupport;
+import io.meridian.connector.jdbc.JdbcConnector;
+import io.meridian.connector.jdbc.JdbcSourceSettings;
+import io.meridian.connector.postgresql.PostgreSqlConnector;
+import io.meridian.engine.config.ConfigLoader;
+import io.meridian.engine.config.MeridianConfig;
+import io.meridian.engine.config.SourceConfig;
+import io.meridian.planner.MeridianPrograms;
+import io.meridian.spi.Connector;
+import io.meridian.spi.ErrorCode;
+import io.meridian.spi.MeridianException;
+import io.meridian.spi.MeridianTypeSystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.tools.Program;
+
+/**
+ * One running Meridian: the sources of one configuration, the schema every connection shares, the plan cache and the
+ * query watchdog. Connections are cheap views onto an engine; the engine owns the pools.
+ *
+ * <p>The embedded driver keeps one engine per configuration file ({@link #shared(Path)}), so every connection to the
+ * same file shares its pools and plans; engines are closed when the JVM exits.
+ */
+public final class MeridianEngine implements AutoCloseable {
+  /** Connection property: a query timeout for every statement of the connection ({@code 30s}, {@code 2m}). */
+  public static final String QUERY_TIMEOUT_PROPERTY = "queryTimeout";
+
+  private static final Map<CalciteSchema, MeridianEngine> BY_ROOT = new ConcurrentHashMap<>();
+  private static final Map<SharedKey, MeridianEngine> SHARED = new ConcurrentHashMap<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> SHARED.values().forEach(MeridianEngine::close),
+        "meridian-engine-shutdown"));
+  }
+
+  private record SharedKey(Path file, long modified) {}
+
+  private final MeridianConfig config;
+  private final Map<String, Connector> connectors;
+  private final CalciteSchema rootSchema;
+  private final JavaTypeFactory typeFactory;
+  private final Cache<PlanKey, Object> plans;
+  private final QueryManager queries = new QueryManager();
+  private final SourceQueryLog queryLog = new SourceQueryLog();
+  private final Program program;
+
+  private MeridianEngine(MeridianConfig config) {
+    this.config = requireNonNull(config, "config is null");
+    this.typeFactory = new JavaTypeFactoryImpl(MeridianTypeSystem.INSTANCE);
+    this.rootSchema = CalciteSchema.createRootSchema(false, true);
+    Map<String, Connector> map = new LinkedHashMap<>();
+    try {
+      for (SourceConfig source : config.sources()) {
+        Connector connector = createConnector(source);
+        map.put(source.name(), connector);
+        rootSchema.add(source.name(), connector.schema());
+      }
+    } catch (RuntimeException e) {
+      map.values().forEach(Connector::close);
+      throw e;
+    }
+    this.connectors = Map.copyOf(map);
+    this.plans = Caffeine.newBuilder().maximumSize(config.planner().planCacheSize()).build();
+    this.program = MeridianPrograms.standard(config.planner().exhaustiveJoinLimit());
+    BY_ROOT.put(rootSchema, this);
+  }
+
+  /** Starts an engine for a configuration; the caller closes it. */
+  public static MeridianEngine open(MeridianConfig config) {
+    return new MeridianEngine(config);
+  }
+
+  /**
+   * The engine for a configuration file, shared by every embedded connection to it. A file changed since its engine
+   * started gets a new engine for new connections.
+   */
+  public static MeridianEngine shared(Path configFile) {
+    Path file = configFile.toAbsolutePath().normalize();
+    long modified;
+    try {
+      modified = Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      modified = -1;
+    }
+    return SHARED.computeIfAbsent(new SharedKey(file, modified), k -> open(new ConfigLoader().load(k.file())));
+  }
+
+  /** The engine owning a root schema, or null for a connection that is not Meridian's. */
+  static MeridianEngine of(CalciteSchema rootSchema) {
+    return BY_ROOT.get(rootSchema);
+  }
+
+  private Connector createConnector(SourceConfig source) {
+    JdbcSourceSettings settings = new JdbcSourceSettings(source.name(), source.url(), source.user(), source.password(),
+        source.schema(), source.fetchSize(), source.pool().maxSize(), source.pool().connectionTimeout(),
+        source.pool().idleTimeout(), source.pool().maxLifetime(), source.properties());
+    switch (source.kind()) {
+      case POSTGRESQL:
+        return PostgreSqlConnector.create(settings, queryLog);
+      case JDBC:
+        try {
+          return new JdbcConnector(source.kind(), settings, GenericJdbcDialectSupport.forProduct(source.dialect()),
+              queryLog);
+        } catch (IllegalArgumentException e) {
+          throw new MeridianException(ErrorCode.INVALID_CONFIGURATION,
+              config.file() + ": source '" + source.name() + "': " + e.getMessage(), e);
+        }
+      default:
+        throw new MeridianException(ErrorCode.INVALID_CONFIGURATION, "unsupported source kind " + source.kind());
+    }
+  }
+
+  public MeridianConfig config() {
+    return config;
+  }
+
+  /** The root of the SQL namespace; one sub-schema per source. Shared by all connections. */
+  public CalciteSchema rootSchema() {
+    return rootSchema;
+  }
+
+  public JavaTypeFactory typeFactory() {
+    return typeFactory;
+  }
+
+  public Map<String, Connector> connectors() {
+    return connectors;
+  }
+
+  /** Prepared plans by statement; see {@link PlanKey}. */
+  Cache<PlanKey, Object> plans() {
+    return plans;
+  }
+
+  public long cachedPlanCount() {
+    plans.cleanUp();
+    return plans.estimatedSize();
+  }
+
+  Program program() {
+    return program;
+  }
+
+  public QueryManager queries() {
+    return queries;
+  }
+
+  /** Queries sent to sources, most recent last. */
+  public SourceQueryLog queryLog() {
+    return queryLog;
+  }
+
+  /** The shortest of the statement's timeout, the connection's and the configured maximum; zero when none is set. */
+  Duration effectiveTimeout(Duration statementTimeout, DataContext dataContext) {
+    Duration result = statementTimeout;
+    if (dataContext.getQueryProvider() instanceof CalciteConnection c) {
+      try {
+        Properties p = c.getProperties();
+        String value = p.getProperty(QUERY_TIMEOUT_PROPERTY);
+        if (value != null) {
+          result = shortest(result, io.meridian.engine.config.Durations.parse(value));
+        }
+      } catch (RuntimeException ignored) {
+        // The property is validated when the connection opens; a bad value cannot reach here.
+      }
+    }
+    return shortest(result, config.planner().queryTimeout());
+  }
+
+  private static Duration shortest(Duration a, Duration b) {
+    if (a.isZero()) {
+      return b;
+    }
+    if (b.isZero()) {
+      return a;
+    }
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  @Override
+  public void close() {
+    BY_ROOT.remove(rootSchema);
+    SHARED.values().remove(this);
+    queries.close();
+    connectors.values().forEach(Connector::close);
+  }
+}

@@ -1,0 +1,18 @@
+package io.meridian.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * Everything that makes two prepares of a statement produce the same plan: the SQL text, the default schema, the row
+ * limit and the result element type. (All Meridian connections share lexical settings and schema, and plans do not
+ * depend on the caller; when access policies arrive, the caller's identity and policy version join this key.)
+ */
+record PlanKey(String sql, List<String> defaultSchemaPath, long maxRowCount, String elementType) {
+  PlanKey {
+    requireNonNull(sql, "sql is null");
+    defaultSchemaPath = defaultSchemaPath == null ? List.of() : List.copyOf(defaultSchemaPath);
+    requireNonNull(elementType, "elementType is null");
+  }
+}

@@ -1,0 +1,61 @@
+package io.meridian.engine.config;
+
+import static io.meridian.engine.config.Checks.checkName;
+import static io.meridian.engine.config.Checks.checkRange;
+
+import io.meridian.spi.SourceKind;
+import java.util.Map;
+
+/**
+ * One source in {@code meridian.yaml}. Its tables appear in SQL under a schema named after the source.
+ *
+ * @param name {@code name}: lower-case identifier, also the SQL schema name
+ * @param kind {@code kind}: {@code postgresql} or {@code jdbc}
+ * @param url {@code url}: the JDBC URL of the source
+ * @param user {@code user}
+ * @param password {@code password}; use {@code ${ENV_VAR}} rather than a literal secret
+ * @param schema {@code schema}: the schema in the source whose tables are exposed (PostgreSQL default {@code public})
+ * @param dialect {@code dialect}: for {@code kind: jdbc}, the SQL dialect (a Calcite database product name, e.g.
+ *     {@code snowflake}, {@code redshift}, {@code bigquery}, {@code duckdb}, {@code trino})
+ * @param fetchSize {@code fetch-size}: rows per round trip when streaming from the source (1..100000, default 1000)
+ * @param pool {@code pool}: the connection pool
+ * @param properties {@code properties}: extra JDBC driver properties
+ */
+public record SourceConfig(
+    String name,
+    SourceKind kind,
+    String url,
+    String user,
+    String password,
+    String schema,
+    String dialect,
+    Integer fetchSize,
+    PoolConfig pool,
+    Map<String, String> properties) {
+
+  public SourceConfig {
+    checkName("name", name);
+    if (kind == null) {
+      throw new IllegalArgumentException("kind is required (one of: postgresql, jdbc)");
+    }
+    if (url == null || !url.startsWith("jdbc:")) {
+      throw new IllegalArgumentException("url must be a JDBC URL (jdbc:...), got "
+          + (url == null ? "nothing" : "'" + url + "'"));
+    }
+    if (kind == SourceKind.JDBC && dialect == null) {
+      throw new IllegalArgumentException("dialect is required for kind jdbc");
+    }
+    if (kind == SourceKind.POSTGRESQL && !url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("url of a postgresql source must start with jdbc:postgresql:, got '" + url + "'");
+    }
+    fetchSize = checkRange("fetch-size", fetchSize == null ? 1000 : fetchSize, 1, 100_000);
+    pool = pool == null ? PoolConfig.DEFAULT : pool;
+    properties = properties == null ? Map.of() : Map.copyOf(properties);
+  }
+
+  @Override
+  public String toString() {
+    // Never print the password.
+    return "SourceConfig[name=" + name + ", kind=" + kind.configName() + ", url=" + url + ", user=" + user + "]";
+  }
+}

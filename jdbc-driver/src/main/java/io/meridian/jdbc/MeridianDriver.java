@@ -1,0 +1,157 @@
+package io.meridian.jdbc;
+
+import io.meridian.engine.Errors;
+import io.meridian.engine.MeridianEngine;
+import io.meridian.engine.MeridianPrepare;
+import io.meridian.engine.config.Durations;
+import io.meridian.spi.ErrorCode;
+import io.meridian.spi.MeridianException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.ConnectStringParser;
+import org.apache.calcite.avatica.ConnectionProperty;
+import org.apache.calcite.avatica.DriverVersion;
+import org.apache.calcite.avatica.Handler;
+import org.apache.calcite.avatica.HandlerImpl;
+import org.apache.calcite.jdbc.CalciteFactory;
+import org.apache.calcite.jdbc.CalcitePrepare;
+import org.apache.calcite.jdbc.Driver;
+
+/**
+ * Meridian's JDBC driver: one jar, two kinds of URL.
+ * <ul>
+ *   <li>{@code jdbc:meridian:config=/path/meridian.yaml} opens an embedded connection, served in this JVM by the
+ *       {@link MeridianEngine} of that file (shared by all connections to it);</li>
+ *   <li>{@code jdbc:meridian:remote:url=http://127.0.0.1:8765} connects to a Meridian server through Avatica's remote
+ *       driver (protobuf unless {@code serialization=json}).</li>
+ * </ul>
+ * See {@link MeridianConnectionProperty} for the properties.
+ */
+public class MeridianDriver extends Driver {
+  public static final String PREFIX = "jdbc:meridian:";
+  public static final String REMOTE_PREFIX = PREFIX + "remote:";
+  public static final String VERSION = "0.1.0";
+
+  /**
+   * Lexical settings of every embedded connection, PostgreSQL-like: unquoted identifiers fold to lower case, double
+   * quotes quote, names match case-insensitively. They are fixed (not overridable) because shared plans depend on them.
+   */
+  private static final Properties FIXED = new Properties();
+
+  static {
+    FIXED.setProperty("quoting", "DOUBLE_QUOTE");
+    FIXED.setProperty("unquotedCasing", "TO_LOWER");
+    FIXED.setProperty("quotedCasing", "UNCHANGED");
+    FIXED.setProperty("caseSensitive", "false");
+    FIXED.setProperty("fun", "standard,postgresql");
+    FIXED.setProperty("conformance", "LENIENT");
+    FIXED.setProperty("materializationsEnabled", "false");
+    FIXED.setProperty("createMaterializations", "false");
+    new MeridianDriver().register();
+  }
+
+  public MeridianDriver() {
+    super(MeridianPrepare::new);
+  }
+
+  @Override
+  protected String getConnectStringPrefix() {
+    return PREFIX;
+  }
+
+  @Override
+  protected DriverVersion createDriverVersion() {
+    return new DriverVersion("Meridian JDBC Driver", VERSION, "Meridian", VERSION, true, 0, 1, 0, 1);
+  }
+
+  @Override
+  public CalcitePrepare createPrepare() {
+    return new MeridianPrepare();
+  }
+
+  @Override
+  protected Handler createHandler() {
+    return new HandlerImpl();
+  }
+
+  @Override
+  protected Collection<ConnectionProperty> getConnectionProperties() {
+    List<ConnectionProperty> list = new ArrayList<>(super.getConnectionProperties());
+    Collections.addAll(list, MeridianConnectionProperty.values());
+    return list;
+  }
+
+  @Override
+  public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+    DriverPropertyInfo[] infos = super.getPropertyInfo(url, info);
+    for (DriverPropertyInfo p : infos) {
+      for (MeridianConnectionProperty m : MeridianConnectionProperty.values()) {
+        if (m.camelName().equals(p.name)) {
+          p.description = m.description();
+        }
+      }
+    }
+    return infos;
+  }
+
+  @Override
+  public Connection connect(String url, Properties info) throws SQLException {
+    if (url == null || !acceptsURL(url)) {
+      return null;
+    }
+    Properties given = info == null ? new Properties() : info;
+    if (url.startsWith(REMOTE_PREFIX)) {
+      return connectRemote(url, given);
+    }
+    Properties properties = ConnectStringParser.parse(url.substring(PREFIX.length()), given);
+    String config = MeridianConnectionProperty.CONFIG.get(properties);
+    if (config == null || config.isBlank()) {
+      throw new SQLException("Meridian URL needs config=<path of meridian.yaml> (or remote:url=http://host:port): "
+          + url, ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
+    }
+    checkTimeout(properties);
+    MeridianEngine engine;
+    try {
+      engine = MeridianEngine.shared(Path.of(config));
+    } catch (MeridianException e) {
+      throw e.toSqlException();
+    } catch (RuntimeException e) {
+      throw Errors.translate(e, null).toSqlException();
+    }
+    properties.putAll(FIXED);
+    AvaticaConnection connection = ((CalciteFactory) factory)
+        .newConnection(this, factory, url, properties, engine.rootSchema(), engine.typeFactory());
+    handler.onConnectionInit(connection);
+    String schema = properties.getProperty("schema");
+    connection.setSchema(schema != null ? schema : engine.config().defaultSchema());
+    return connection;
+  }
+
+  private static void checkTimeout(Properties properties) throws SQLException {
+    String timeout = MeridianConnectionProperty.QUERY_TIMEOUT.get(properties);
+    try {
+      Durations.parse(timeout);
+    } catch (IllegalArgumentException e) {
+      throw new SQLException("connection property queryTimeout: " + e.getMessage(),
+          ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
+    }
+  }
+
+  /** Hands the connection to Avatica's remote driver, translating the URL. */
+  private static Connection connectRemote(String url, Properties info) throws SQLException {
+    String rest = url.substring(REMOTE_PREFIX.length());
+    Properties properties = ConnectStringParser.parse(rest, info);
+    if (properties.getProperty("serialization") == null) {
+      properties.setProperty("serialization", MeridianConnectionProperty.SERIALIZATION.get(properties));
+    }
+    return new org.apache.calcite.avatica.remote.Driver().connect("jdbc:avatica:remote:", properties);
+  }
+}

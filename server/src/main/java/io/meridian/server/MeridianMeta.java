@@ -1,0 +1,86 @@
+package io.meridian.server;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.BuiltInConnectionProperty;
+import org.apache.calcite.avatica.jdbc.JdbcMeta;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+
+/**
+ * Avatica's {@link JdbcMeta} over embedded Meridian connections, with a hard limit on client connections and
+ * without the client's transport properties.
+ *
+ * <p>A remote client sends every property of its connect string (its server URL, serialization, TLS and HTTP
+ * settings) with the request that opens a connection; those mean nothing to the embedded driver and are dropped,
+ * as are the server's own {@code avatica.*} cache settings. {@code schema}, {@code timeZone}, {@code user} and any
+ * Meridian property pass through.
+ *
+ * <p>Avatica's connection cache evicts the least recently used connection when it is full, which would close a
+ * working client's connection under another's feet; so a connection beyond {@code max-connections} is refused with
+ * SQLSTATE 53300 instead, and the cache bound only guards against a race between two opens.
+ */
+final class MeridianMeta extends JdbcMeta {
+  /** SQLSTATE class 53 (insufficient resources): too_many_connections, as PostgreSQL reports it. */
+  static final String TOO_MANY_CONNECTIONS = "53300";
+
+  private static final Set<String> CLIENT_ONLY_PROPERTIES = Stream.of(BuiltInConnectionProperty.values())
+      .filter(p -> p != BuiltInConnectionProperty.SCHEMA && p != BuiltInConnectionProperty.TIME_ZONE)
+      .map(p -> p.camelName().toLowerCase(Locale.ROOT))
+      .collect(Collectors.toUnmodifiableSet());
+
+  private final int maxConnections;
+
+  MeridianMeta(String url, Properties info, int maxConnections) throws SQLException {
+    super(url, info);
+    this.maxConnections = maxConnections;
+  }
+
+  @Override
+  public void openConnection(ConnectionHandle ch, Map<String, String> info) {
+    if (openConnections() >= maxConnections) {
+      throw new AvaticaRuntimeException("too many client connections: the server allows " + maxConnections
+          + " (server.max-connections); close unused connections or raise the limit", 0, TOO_MANY_CONNECTIONS,
+          AvaticaSeverity.ERROR);
+    }
+    super.openConnection(ch, info);
+  }
+
+  @Override
+  protected Connection createConnection(String url, Properties info) throws SQLException {
+    return DriverManager.getConnection(url, embeddedProperties(info));
+  }
+
+  /** The properties of a client's connect request that the embedded driver should see. */
+  static Properties embeddedProperties(Properties info) {
+    Properties embedded = new Properties();
+    for (String key : info.stringPropertyNames()) {
+      String k = key.toLowerCase(Locale.ROOT);
+      if (!k.startsWith("avatica.") && !CLIENT_ONLY_PROPERTIES.contains(k)) {
+        embedded.setProperty(key, info.getProperty(key));
+      }
+    }
+    return embedded;
+  }
+
+  /** Client connections open now (expired ones are closed first). */
+  int openConnections() {
+    getConnectionCache().cleanUp();
+    return Math.toIntExact(getConnectionCache().size());
+  }
+
+  /** Closes every statement and connection; the cache's removal listeners do the closing. */
+  void closeAll() {
+    getStatementCache().invalidateAll();
+    getConnectionCache().invalidateAll();
+    getStatementCache().cleanUp();
+    getConnectionCache().cleanUp();
+  }
+}

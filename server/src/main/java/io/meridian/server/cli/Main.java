@@ -1,0 +1,344 @@
+package io.meridian.server.cli;
+
+import io.meridian.engine.config.ConfigLoader;
+import io.meridian.engine.config.MeridianConfig;
+import io.meridian.engine.config.SourceConfig;
+import io.meridian.server.MeridianServer;
+import io.meridian.server.demo.Demo;
+import io.meridian.spi.ErrorCode;
+import io.meridian.spi.MeridianException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.calcite.avatica.AvaticaSqlException;
+
+/**
+ * The {@code meridian} command line: {@code serve}, {@code sql}, {@code explain}, {@code validate} and {@code demo}.
+ *
+ * <p>Exit codes: 0 success, 1 error (printed to standard error as {@code error: <SQLSTATE> <message>}), 2 usage
+ * error. {@link #run} does the work without exiting, so tests call it in-process.
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int ERROR = 1;
+  static final int USAGE = 2;
+
+  private static final String DEFAULT_HOST = "127.0.0.1";
+  private static final String URL_PREFIX = "jdbc:meridian:";
+
+  private static final String MAIN_HELP = """
+      Usage: meridian <command> [options]
+
+      Commands:
+        serve      Run the Avatica server, the remote JDBC endpoint
+        sql        Run one SQL query and print the result
+        explain    Print the plan of a query
+        validate   Check a configuration file and connect to each source
+        demo       Start PostgreSQL with a demo data set and a server over it; needs nothing installed
+
+      Run 'meridian <command> --help' for the options of a command.
+      """;
+
+  private static final String SERVE_HELP = """
+      Usage: meridian serve --config FILE [--host HOST] [--port PORT]
+
+      Runs the Avatica server for a configuration until stopped (Ctrl-C or SIGTERM).
+
+      Options:
+        --config FILE   meridian.yaml
+        --host HOST     address to bind (default: server.host in the file, else 127.0.0.1)
+        --port PORT     TCP port, 0 for a free one (default: server.port in the file, else 8765)
+      """;
+
+  private static final String SQL_HELP = """
+      Usage: meridian sql "QUERY" (--config FILE | --url URL) [--format table|csv]
+
+      Runs one query and prints the result.
+
+      Options:
+        --config FILE    meridian.yaml; the query runs in this process
+        --url URL        a Meridian JDBC URL instead, e.g. jdbc:meridian:remote:url=http://127.0.0.1:8765
+        --format FORMAT  table (default: aligned, with a row count) or csv (RFC 4180, with a header)
+      """;
+
+  private static final String EXPLAIN_HELP = """
+      Usage: meridian explain "QUERY" (--config FILE | --url URL)
+
+      Prints the plan of a query (EXPLAIN PLAN FOR QUERY).
+
+      Options:
+        --config FILE   meridian.yaml; the query is planned in this process
+        --url URL       a Meridian JDBC URL instead
+      """;
+
+  private static final String VALIDATE_HELP = """
+      Usage: meridian validate --config FILE
+
+      Reads a configuration file, then connects to each source and lists its tables.
+      Prints OK and exits 0, or prints each error (with file:line for errors in the file) and exits 1.
+
+      Options:
+        --config FILE   meridian.yaml
+      """;
+
+  private static final String DEMO_HELP = """
+      Usage: meridian demo [--port PORT] [--rows-scale N] [--dir DIR]
+
+      Starts PostgreSQL from jars (nothing to install), loads a music-streaming data set into database 'music',
+      writes a meridian.yaml for it and runs the server on 127.0.0.1 until stopped (Ctrl-C or SIGTERM).
+
+      Options:
+        --port PORT       server port, 0 for a free one (default 8765)
+        --rows-scale N    multiplies the data set size, 1 to 100 (default 1: 5000 accounts, about 50000 payments)
+        --dir DIR         folder for meridian.yaml and the PostgreSQL data (default ~/.meridian/demo)
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs one command line; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.print(MAIN_HELP);
+      return USAGE;
+    }
+    String command = args[0];
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    try {
+      switch (command) {
+        case "--help", "-h", "help" -> {
+          out.print(MAIN_HELP);
+          return OK;
+        }
+        case "serve" -> {
+          return serve(Arguments.parse(rest, Set.of("config", "host", "port"), false), out);
+        }
+        case "sql" -> {
+          return sql(Arguments.parse(rest, Set.of("config", "url", "format"), true), out);
+        }
+        case "explain" -> {
+          return explain(Arguments.parse(rest, Set.of("config", "url"), true), out);
+        }
+        case "validate" -> {
+          return validate(Arguments.parse(rest, Set.of("config"), false), out, err);
+        }
+        case "demo" -> {
+          return demo(Arguments.parse(rest, Set.of("port", "rows-scale", "dir"), false), out);
+        }
+        default -> throw new UsageException("unknown command '" + command + "'");
+      }
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.println(knownCommand(command)
+          ? "Run 'meridian " + command + " --help' for usage."
+          : "Run 'meridian --help' for the list of commands.");
+      return USAGE;
+    } catch (SQLException e) {
+      err.println("error: " + sqlState(e) + " " + message(e));
+      return ERROR;
+    } catch (MeridianException e) {
+      err.println("error: " + e.errorCode().sqlState() + " " + e.getMessage());
+      return ERROR;
+    } catch (IOException e) {
+      err.println("error: " + ErrorCode.INTERNAL_ERROR.sqlState() + " " + e);
+      return ERROR;
+    }
+  }
+
+  private static int serve(Arguments a, PrintStream out) throws UsageException {
+    if (a.help()) {
+      out.print(SERVE_HELP);
+      return OK;
+    }
+    Path config = Path.of(required(a, "config"));
+    MeridianConfig loaded = new ConfigLoader().load(config);
+    String host = a.option("host").orElse(loaded.server().host());
+    int port = a.intOption("port", loaded.server().port(), 0, 65535);
+    MeridianServer server = MeridianServer.start(config, host, port);
+    out.println("Meridian server listening on " + server.httpUrl());
+    out.println("JDBC URL: " + server.jdbcUrl());
+    out.println("Stop with Ctrl-C.");
+    out.flush();
+    awaitShutdown(server);
+    return OK;
+  }
+
+  private static int sql(Arguments a, PrintStream out) throws UsageException, SQLException {
+    if (a.help()) {
+      out.print(SQL_HELP);
+      return OK;
+    }
+    String query = a.positional().orElseThrow(() -> new UsageException("missing the query"));
+    ResultPrinter.Format format = switch (a.option("format").orElse("table").toLowerCase(Locale.ROOT)) {
+      case "table" -> ResultPrinter.Format.TABLE;
+      case "csv" -> ResultPrinter.Format.CSV;
+      default -> throw new UsageException("option --format must be table or csv, got '"
+          + a.option("format").orElseThrow() + "'");
+    };
+    String url = url(a);
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      if (s.execute(query)) {
+        try (ResultSet rs = s.getResultSet()) {
+          ResultPrinter.print(rs, format, out);
+        }
+      } else {
+        long count = s.getLargeUpdateCount();
+        out.println("(" + count + (count == 1 ? " row" : " rows") + " affected)");
+      }
+    }
+    return OK;
+  }
+
+  private static int explain(Arguments a, PrintStream out) throws UsageException, SQLException {
+    if (a.help()) {
+      out.print(EXPLAIN_HELP);
+      return OK;
+    }
+    String query = a.positional().orElseThrow(() -> new UsageException("missing the query"));
+    String url = url(a);
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + query)) {
+      while (rs.next()) {
+        String line = rs.getString(1);
+        out.print(line);
+        if (!line.endsWith("\n")) {
+          out.println();
+        }
+      }
+    }
+    out.flush();
+    return OK;
+  }
+
+  private static int validate(Arguments a, PrintStream out, PrintStream err) throws UsageException {
+    if (a.help()) {
+      out.print(VALIDATE_HELP);
+      return OK;
+    }
+    Path file = Path.of(required(a, "config"));
+    MeridianConfig config = new ConfigLoader().load(file);
+    out.println(config.file() + ": " + config.sources().size()
+        + (config.sources().size() == 1 ? " source" : " sources") + ", default schema " + config.defaultSchema());
+    boolean ok = true;
+    try (Connection c = DriverManager.getConnection(MeridianServer.embeddedUrl(config.file()))) {
+      for (SourceConfig source : config.sources()) {
+        try (ResultSet rs = c.getMetaData().getTables(null, source.name(), "%", null)) {
+          int tables = 0;
+          while (rs.next()) {
+            tables++;
+          }
+          out.println("  " + source.name() + " (" + source.kind().configName() + ", " + source.url() + "): OK, "
+              + tables + (tables == 1 ? " table" : " tables"));
+        } catch (SQLException e) {
+          ok = false;
+          err.println("error: " + sqlState(e) + " source " + source.name() + " (" + source.url() + "): " + message(e));
+        }
+      }
+    } catch (SQLException e) {
+      err.println("error: " + sqlState(e) + " " + message(e));
+      return ERROR;
+    }
+    if (ok) {
+      out.println("OK");
+    }
+    return ok ? OK : ERROR;
+  }
+
+  private static int demo(Arguments a, PrintStream out) throws UsageException, IOException, SQLException {
+    if (a.help()) {
+      out.print(DEMO_HELP);
+      return OK;
+    }
+    int port = a.intOption("port", 8765, 0, 65535);
+    int scale = a.intOption("rows-scale", 1, 1, 100);
+    Path dir = a.option("dir").map(Path::of).orElseGet(Demo::defaultDirectory);
+    out.println("Starting PostgreSQL and loading the music data set (scale " + scale + ") ...");
+    out.flush();
+    Demo demo = Demo.start(dir, port, scale);
+    out.print(demo.describe());
+    out.flush();
+    awaitShutdown(demo);
+    return OK;
+  }
+
+  /**
+   * Blocks until the JVM shuts down (Ctrl-C, SIGTERM) or the thread is interrupted; either way closes
+   * {@code resource}, whose close must be idempotent.
+   */
+  private static void awaitShutdown(AutoCloseable resource) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      closeQuietly(resource);
+      stopped.countDown();
+    }, "meridian-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down; the hook closes the resource.
+      }
+      closeQuietly(resource);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      System.err.println("error while stopping: " + e);
+    }
+  }
+
+  private static String url(Arguments a) throws UsageException {
+    var config = a.option("config");
+    var url = a.option("url");
+    if (config.isPresent() == url.isPresent()) {
+      throw new UsageException("give exactly one of --config FILE and --url URL");
+    }
+    if (config.isPresent()) {
+      return MeridianServer.embeddedUrl(Path.of(config.get()));
+    }
+    if (!url.get().startsWith(URL_PREFIX)) {
+      throw new UsageException("--url must be a Meridian JDBC URL (" + URL_PREFIX + "...), got '" + url.get() + "'");
+    }
+    return url.get();
+  }
+
+  private static String required(Arguments a, String option) throws UsageException {
+    return a.option(option).orElseThrow(() -> new UsageException("missing --" + option));
+  }
+
+  private static boolean knownCommand(String command) {
+    return Set.of("serve", "sql", "explain", "validate", "demo").contains(command);
+  }
+
+  private static String sqlState(SQLException e) {
+    return e.getSQLState() != null ? e.getSQLState() : ErrorCode.INTERNAL_ERROR.sqlState();
+  }
+
+  /** The message without the remote client's "Error N (SQLSTATE) : " prefix. */
+  private static String message(SQLException e) {
+    String m = e instanceof AvaticaSqlException remote ? remote.getErrorMessage() : e.getMessage();
+    return m != null ? m : e.toString();
+  }
+}

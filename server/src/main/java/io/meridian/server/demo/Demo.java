@@ -1,0 +1,210 @@
+package io.meridian.server.demo;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meridian.server.MeridianServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The self-contained demo: a PostgreSQL server run from jars with the {@link DemoData} set in database
+ * {@code music}, a {@code meridian.yaml} naming it as source {@code warehouse}, and a {@link MeridianServer} over
+ * that configuration. Everything listens on 127.0.0.1 only; {@link #close()} stops the server, then PostgreSQL, and
+ * deletes PostgreSQL's data folder.
+ */
+public final class Demo implements AutoCloseable {
+  /** Database the demo data set lives in. */
+  public static final String DATABASE = "music";
+  /** The source name in meridian.yaml, and so the SQL schema of the demo tables. */
+  public static final String SOURCE = "warehouse";
+
+  private static final String LOOPBACK = "127.0.0.1";
+  private static final String USER = "postgres";
+
+  /** A query worth trying on the demo data. */
+  public record Example(String title, String sql) {
+    public Example {
+      requireNonNull(title, "title is null");
+      requireNonNull(sql, "sql is null");
+    }
+  }
+
+  /** Queries printed at start-up; the demo test runs each of them. */
+  public static final List<Example> EXAMPLES = List.of(
+      new Example("Revenue by country and plan (paid payments)", """
+          SELECT a.country, s.plan, p.currency, SUM(p.amount) AS revenue, COUNT(*) AS payments
+          FROM warehouse.payments p
+          JOIN warehouse.subscriptions s ON p.subscription_id = s.subscription_id
+          JOIN warehouse.accounts a ON p.account_id = a.account_id
+          WHERE p.status = 'paid'
+          GROUP BY a.country, s.plan, p.currency
+          ORDER BY revenue DESC
+          LIMIT 10"""),
+      new Example("Top artists by number of tracks", """
+          SELECT ar.name, ar.genre, COUNT(*) AS tracks
+          FROM warehouse.tracks t
+          JOIN warehouse.artists ar ON t.artist_id = ar.artist_id
+          GROUP BY ar.name, ar.genre
+          ORDER BY tracks DESC, ar.name
+          LIMIT 10"""),
+      new Example("Monthly signups", """
+          SELECT EXTRACT(YEAR FROM signup_date) AS signup_year, EXTRACT(MONTH FROM signup_date) AS signup_month,
+                 COUNT(*) AS signups
+          FROM warehouse.accounts
+          GROUP BY EXTRACT(YEAR FROM signup_date), EXTRACT(MONTH FROM signup_date)
+          ORDER BY signup_year, signup_month"""));
+
+  private final EmbeddedPostgres postgres;
+  private final MeridianServer server;
+  private final Path configFile;
+  private final DemoData.Summary summary;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Demo(EmbeddedPostgres postgres, MeridianServer server, Path configFile, DemoData.Summary summary) {
+    this.postgres = postgres;
+    this.server = server;
+    this.configFile = configFile;
+    this.summary = summary;
+  }
+
+  /** {@code ~/.meridian/demo}. */
+  public static Path defaultDirectory() {
+    return Path.of(System.getProperty("user.home"), ".meridian", "demo");
+  }
+
+  /**
+   * Starts PostgreSQL, loads the data set at {@code rowsScale}, writes {@code dir/meridian.yaml} and starts the
+   * server on 127.0.0.1:{@code port} (0 picks a free port). Takes a few seconds.
+   */
+  public static Demo start(Path dir, int port, int rowsScale) throws IOException, SQLException {
+    requireNonNull(dir, "dir is null");
+    Files.createDirectories(dir);
+    // A fresh data folder per run: a demo killed without cleanup leaves its folder, never a broken server.
+    Path data = Files.createTempDirectory(dir, "pgdata-");
+    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(true)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setServerConfig("listen_addresses", LOOPBACK)
+        .setServerConfig("max_connections", "100")
+        .start();
+    try {
+      String url = createDatabase(postgres);
+      DemoData.Summary summary;
+      try (Connection c = DriverManager.getConnection(url, USER, "")) {
+        summary = new DemoData(rowsScale, DemoData.DEFAULT_SEED).load(c);
+      }
+      Path config = dir.resolve("meridian.yaml").toAbsolutePath().normalize();
+      Files.writeString(config, configYaml(url, port), StandardCharsets.UTF_8);
+      MeridianServer server = MeridianServer.start(config, LOOPBACK, port);
+      return new Demo(postgres, server, config, summary);
+    } catch (IOException | SQLException | RuntimeException e) {
+      try {
+        postgres.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static String createDatabase(EmbeddedPostgres postgres) throws SQLException {
+    try (Connection c = DriverManager.getConnection(jdbcUrl(postgres.getPort(), "postgres"), USER, "");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + DATABASE + " ENCODING 'UTF8' TEMPLATE template0");
+    }
+    return jdbcUrl(postgres.getPort(), DATABASE);
+  }
+
+  private static String jdbcUrl(int port, String database) {
+    return "jdbc:postgresql://" + LOOPBACK + ":" + port + "/" + database;
+  }
+
+  static String configYaml(String postgresUrl, int port) {
+    return "# Written by `meridian demo` on each start; PostgreSQL's port changes from run to run.\n"
+        + "sources:\n"
+        + "  - name: " + SOURCE + "\n"
+        + "    kind: postgresql\n"
+        + "    url: " + postgresUrl + "\n"
+        + "    user: " + USER + "\n"
+        + "    password: \"\"\n"
+        + "    schema: public\n"
+        + "server:\n"
+        + "  host: " + LOOPBACK + "\n"
+        + "  port: " + port + "\n"
+        + "default-schema: " + SOURCE + "\n";
+  }
+
+  public MeridianServer server() {
+    return server;
+  }
+
+  public Path configFile() {
+    return configFile;
+  }
+
+  /** The JDBC URL of the demo database itself (user {@code postgres}, no password). */
+  public String postgresUrl() {
+    return jdbcUrl(postgres.getPort(), DATABASE);
+  }
+
+  /** The embedded Meridian URL for the demo configuration. */
+  public String embeddedUrl() {
+    return MeridianServer.embeddedUrl(configFile);
+  }
+
+  public DemoData.Summary summary() {
+    return summary;
+  }
+
+  /** What the demo prints once it runs: the URLs, the data loaded, example queries and how to stop. */
+  public String describe() {
+    StringBuilder b = new StringBuilder();
+    b.append("\nMeridian demo is running.\n\n");
+    b.append("  Remote JDBC URL:    ").append(server.jdbcUrl()).append('\n');
+    b.append("  Embedded JDBC URL:  ").append(embeddedUrl()).append('\n');
+    b.append("  Configuration:      ").append(configFile).append('\n');
+    b.append("  PostgreSQL:         ").append(postgresUrl()).append(" (user ").append(USER).append(")\n\n");
+    b.append("  Loaded into schema ").append(SOURCE).append(':');
+    String sep = " ";
+    for (Map.Entry<String, Integer> e : summary.rowCounts().entrySet()) {
+      b.append(sep).append(e.getKey()).append(' ').append(e.getValue());
+      sep = ", ";
+    }
+    b.append(" rows\n\nExample queries:\n");
+    for (Example example : EXAMPLES) {
+      b.append("\n  -- ").append(example.title()).append('\n');
+      for (String line : example.sql().split("\n")) {
+        b.append("  ").append(line).append('\n');
+      }
+    }
+    b.append("\nRun one with:\n  bin/meridian sql --url '").append(server.jdbcUrl())
+        .append("' \"SELECT COUNT(*) FROM warehouse.payments\"\n");
+    b.append("\nStop with Ctrl-C.\n");
+    return b.toString();
+  }
+
+  /** Stops the server, then PostgreSQL (deleting its data); safe to call more than once. */
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      server.close();
+    } finally {
+      postgres.close();
+    }
+  }
+}

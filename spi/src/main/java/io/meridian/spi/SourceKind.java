@@ -1,0 +1,16 @@
+package io.meridian.spi;
+
+import java.util.Locale;
+
+/** The kinds of source a {@code meridian.yaml} may declare. */
+public enum SourceKind {
+  /** PostgreSQL through its own JDBC driver. */
+  POSTGRESQL,
+  /** Any other JDBC warehouse, described by a dialect name. */
+  JDBC;
+
+  /** The spelling used in configuration files. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
