@@ -34,10 +34,11 @@ final class WatchedEnumerable<T> extends AbstractEnumerable<T> {
     QueryManager.RunningQuery query = engine.queries().start(cancelFlag, timeout);
     Enumerator<T> inner;
     try (QueryContext.Scope ignored = query.context().bind()) {
-      inner = signature.enumerable(dataContext).enumerator();
+      inner = signature.enumerable(new WithoutTimeout(dataContext)).enumerator();
     } catch (RuntimeException | Error e) {
       query.close();
-      throw fail(e, query.context());
+      // Opening runs inside Statement.execute, where Avatica keeps the SQLSTATE of an AvaticaClientRuntimeException.
+      throw Errors.toAvatica(Errors.translate(e, query.context()));
     }
     return new Enumerator<>() {
       @Override
@@ -74,6 +75,33 @@ final class WatchedEnumerable<T> extends AbstractEnumerable<T> {
     };
   }
 
+  /**
+   * The watchdog enforces the timeout, so Calcite's JDBC adapter must not: it rounds the time left down to whole
+   * seconds and so fails any query with a timeout under two seconds before it starts.
+   */
+  private record WithoutTimeout(DataContext delegate) implements DataContext {
+    @Override
+    public org.apache.calcite.schema.SchemaPlus getRootSchema() {
+      return delegate.getRootSchema();
+    }
+
+    @Override
+    public org.apache.calcite.adapter.java.JavaTypeFactory getTypeFactory() {
+      return delegate.getTypeFactory();
+    }
+
+    @Override
+    public org.apache.calcite.linq4j.QueryProvider getQueryProvider() {
+      return delegate.getQueryProvider();
+    }
+
+    @Override
+    public Object get(String name) {
+      return DataContext.Variable.TIMEOUT.camelName.equals(name) ? null : delegate.get(name);
+    }
+  }
+
+  /** Fetching runs inside ResultSet.next, which declares SQLException; see {@link Errors#sneakyThrow}. */
   private static RuntimeException fail(Throwable e, QueryContext context) {
     MeridianException error = Errors.translate(e == null ? new IllegalStateException("cancelled") : e, context);
     return Errors.sneakyThrow(error.toSqlException());

@@ -32,7 +32,8 @@ final class TestingWarehouse {
           FROM generate_series(1, 1000) g;
         INSERT INTO orders VALUES (1001, 2, NULL, NULL, NULL, NULL);
         CREATE TABLE big AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 200000) g;
-        CREATE VIEW slow AS SELECT g AS id FROM generate_series(1, 50) g, LATERAL (SELECT pg_sleep(0.2)) s;
+        CREATE VIEW fails_late AS SELECT g AS id, 1000000 / (g - 150000) AS q FROM generate_series(1, 200000) g;
+        CREATE VIEW slow AS SELECT g AS id, pg_sleep(0.2)::text AS pause FROM generate_series(1, 50) g;
         ANALYZE;
         """);
     postgres.execute("crm", """

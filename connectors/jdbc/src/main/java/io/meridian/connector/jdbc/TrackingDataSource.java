@@ -129,13 +129,13 @@ final class TrackingDataSource implements DataSource {
         listener.querySent(source, sql);
         register();
         try {
-          return wrapResult(TrackingDataSource.invoke(delegate, method, args));
+          return wrapResult(TrackingDataSource.invoke(delegate, method, args), sql);
         } catch (SQLException e) {
           throw new SourceSqlException(source, sql, e);
         }
       }
       if (name.equals("getResultSet")) {
-        return wrapResult(TrackingDataSource.invoke(delegate, method, args));
+        return wrapResult(TrackingDataSource.invoke(delegate, method, args), preparedSql);
       }
       if (name.equals("close")) {
         if (context != null) {
@@ -154,27 +154,40 @@ final class TrackingDataSource implements DataSource {
       }
     }
 
-    private Object wrapResult(Object result) {
+    private Object wrapResult(Object result, String sql) {
       if (result instanceof ResultSet rs) {
-        return proxy(ResultSet.class, new ResultSetHandler(rs));
+        return proxy(ResultSet.class, new ResultSetHandler(rs, sql));
       }
       return result;
     }
   }
 
-  /** Reads timestamps independently of the JVM's time zone. */
+  /**
+   * Reads timestamps independently of the JVM's time zone, and names the source when fetching more rows fails (a
+   * streamed result fails while it is read, not when it is opened).
+   */
   private final class ResultSetHandler implements InvocationHandler {
     private final ResultSet delegate;
+    private final String sql;
     private boolean[] instantColumns;
 
-    ResultSetHandler(ResultSet delegate) {
+    ResultSetHandler(ResultSet delegate, String sql) {
       this.delegate = delegate;
+      this.sql = sql;
     }
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      if (method.getName().equals("getTimestamp") && args != null && args.length == 1 && args[0] instanceof Integer column) {
+      if (method.getName().equals("getTimestamp") && args != null && args.length == 1
+          && args[0] instanceof Integer column) {
         return timestamp(column);
+      }
+      if (method.getName().equals("next")) {
+        try {
+          return delegate.next();
+        } catch (SQLException e) {
+          throw new SourceSqlException(source, sql, e);
+        }
       }
       return TrackingDataSource.invoke(delegate, method, args);
     }
