@@ -22,7 +22,6 @@ import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.Handler;
 import org.apache.calcite.avatica.HandlerImpl;
 import org.apache.calcite.jdbc.CalciteFactory;
-import org.apache.calcite.jdbc.CalcitePrepare;
 import org.apache.calcite.jdbc.Driver;
 
 /**
@@ -73,11 +72,6 @@ public class MeridianDriver extends Driver {
   }
 
   @Override
-  public CalcitePrepare createPrepare() {
-    return new MeridianPrepare();
-  }
-
-  @Override
   protected Handler createHandler() {
     return new HandlerImpl();
   }
@@ -89,17 +83,20 @@ public class MeridianDriver extends Driver {
     return list;
   }
 
+  /** Meridian's own properties, with descriptions and current values, for tools that show a property editor. */
   @Override
   public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
-    DriverPropertyInfo[] infos = super.getPropertyInfo(url, info);
-    for (DriverPropertyInfo p : infos) {
-      for (MeridianConnectionProperty m : MeridianConnectionProperty.values()) {
-        if (m.camelName().equals(p.name)) {
-          p.description = m.description();
-        }
-      }
+    Properties given = info == null ? new Properties() : info;
+    Properties properties = url != null && url.startsWith(PREFIX) && !url.startsWith(REMOTE_PREFIX)
+        ? ConnectStringParser.parse(url.substring(PREFIX.length()), given) : given;
+    List<DriverPropertyInfo> list = new ArrayList<>();
+    for (MeridianConnectionProperty p : MeridianConnectionProperty.values()) {
+      DriverPropertyInfo i = new DriverPropertyInfo(p.camelName(), p.get(properties));
+      i.description = p.description();
+      i.required = p == MeridianConnectionProperty.CONFIG && (url == null || !url.startsWith(REMOTE_PREFIX));
+      list.add(i);
     }
-    return infos;
+    return list.toArray(new DriverPropertyInfo[0]);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.meridian.engine.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -21,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -73,7 +76,7 @@ public final class ConfigLoader {
     try {
       raw = mapper().readValue(resolved, ConfigFile.class);
     } catch (JsonProcessingException e) {
-      throw translate(file, e);
+      throw translate(file, resolved, e);
     }
     if (raw == null) {
       throw new ConfigException(file, 0, 0, "file is empty; expected 'sources:' with at least one source", null);
@@ -126,18 +129,24 @@ public final class ConfigLoader {
     return out.toString();
   }
 
-  private static ConfigException translate(Path file, JsonProcessingException e) {
+  private static ConfigException translate(Path file, String text, JsonProcessingException e) {
     JsonLocation loc = e.getLocation();
     int line = loc == null ? 0 : loc.getLineNr();
     int column = loc == null ? 0 : loc.getColumnNr();
     String path = "";
+    String pointer = "";
     String message;
     if (e instanceof JsonMappingException jme) {
       path = jme.getPath().stream()
           .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
           .collect(Collectors.joining(".")).replace(".[", "[");
+      pointer = jme.getPath().stream()
+          .map(r -> "/" + (r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex())))
+          .collect(Collectors.joining());
     }
     if (e instanceof UnrecognizedPropertyException u) {
+      pointer = pointer.endsWith("/" + u.getPropertyName())
+          ? pointer : pointer + "/" + u.getPropertyName();
       message = "unknown key '" + u.getPropertyName() + "'; expected one of: " + u.getKnownPropertyIds().stream()
           .map(String::valueOf).sorted().collect(Collectors.joining(", "));
     } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
@@ -151,7 +160,38 @@ public final class ConfigLoader {
       }
       message = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
     }
+    // Jackson reports where the parser stood when it noticed, often the end of the object; point at the key instead.
+    Map<String, int[]> keys = keyLocations(text);
+    String key = message == null ? null : message.split(" ", 2)[0];
+    int[] at = keys.get(pointer + "/" + key);
+    if (at == null) {
+      at = keys.get(pointer);
+    }
+    if (at != null) {
+      line = at[0];
+      column = at[1];
+    }
     return new ConfigException(file, line, column, (path.isEmpty() ? "" : path + ": ") + message, e);
+  }
+
+  /** The line and column of every key, by JSON pointer ({@code /sources/0/pool/max-size}). */
+  private static Map<String, int[]> keyLocations(String text) {
+    Map<String, int[]> keys = new HashMap<>();
+    try (JsonParser p = new YAMLFactory().createParser(text)) {
+      JsonToken token;
+      while ((token = p.nextToken()) != null) {
+        if (token == JsonToken.FIELD_NAME || token == JsonToken.START_OBJECT) {
+          JsonLocation l = p.currentTokenLocation();
+          String ptr = token == JsonToken.FIELD_NAME
+              ? p.getParsingContext().pathAsPointer().toString()
+              : p.getParsingContext().getParent() == null ? "" : p.getParsingContext().getParent().pathAsPointer().toString();
+          keys.putIfAbsent(ptr, new int[] {l.getLineNr(), l.getColumnNr()});
+        }
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // The text does not parse this far; the parser's own location stands.
+    }
+    return keys;
   }
 
   /** Best effort: the first line mentioning a quoted name in the message, for checks that span several keys. */
