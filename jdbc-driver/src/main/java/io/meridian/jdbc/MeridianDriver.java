@@ -15,13 +15,14 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.ConnectStringParser;
 import org.apache.calcite.avatica.ConnectionProperty;
 import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.Handler;
 import org.apache.calcite.avatica.HandlerImpl;
-import org.apache.calcite.jdbc.CalciteFactory;
+import org.apache.calcite.jdbc.MeridianCalciteConnection;
 import org.apache.calcite.jdbc.Driver;
 
 /**
@@ -124,8 +125,8 @@ public class MeridianDriver extends Driver {
       throw Errors.translate(e, null).toSqlException();
     }
     properties.putAll(FIXED);
-    AvaticaConnection connection = ((CalciteFactory) factory)
-        .newConnection(this, factory, url, properties, engine.rootSchema(), engine.typeFactory());
+    AvaticaConnection connection =
+        new MeridianCalciteConnection(this, factory, url, properties, engine.rootSchema(), engine.typeFactory());
     handler.onConnectionInit(connection);
     String schema = properties.getProperty("schema");
     connection.setSchema(schema != null ? schema : engine.config().defaultSchema());
@@ -149,6 +150,23 @@ public class MeridianDriver extends Driver {
     if (properties.getProperty("serialization") == null) {
       properties.setProperty("serialization", MeridianConnectionProperty.SERIALIZATION.get(properties));
     }
-    return new org.apache.calcite.avatica.remote.Driver().connect("jdbc:avatica:remote:", properties);
+    try {
+      return new org.apache.calcite.avatica.remote.Driver().connect("jdbc:avatica:remote:", properties);
+    } catch (AvaticaClientRuntimeException e) {
+      // The server refused the connection (for example, its connection limit); keep its SQLSTATE.
+      throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+    } catch (RuntimeException e) {
+      // Avatica's remote driver reports an unreachable server as an unchecked exception.
+      throw new SQLException("cannot reach the Meridian server at " + properties.getProperty("url") + ": "
+          + rootMessage(e), ErrorCode.SERVER_UNAVAILABLE.sqlState(), ErrorCode.SERVER_UNAVAILABLE.code(), e);
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getName();
   }
 }

@@ -205,6 +205,7 @@ class EmbeddedExecutionTest {
 
       SQLException prepared = assertThrows(SQLException.class, () -> c.prepareStatement("SELECT FROM"));
       assertEquals("42601", prepared.getSQLState());
+      assertTrue(prepared.getMessage().contains("line 1, column"), prepared.getMessage());
 
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
         assertTrue(rs.next());

@@ -1,5 +1,6 @@
 package io.meridian.server;
 
+import io.meridian.spi.ErrorCode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -28,8 +29,6 @@ import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
  * SQLSTATE 53300 instead, and the cache bound only guards against a race between two opens.
  */
 final class MeridianMeta extends JdbcMeta {
-  /** SQLSTATE class 53 (insufficient resources): too_many_connections, as PostgreSQL reports it. */
-  static final String TOO_MANY_CONNECTIONS = "53300";
 
   private static final Set<String> CLIENT_ONLY_PROPERTIES = Stream.of(BuiltInConnectionProperty.values())
       .filter(p -> p != BuiltInConnectionProperty.SCHEMA && p != BuiltInConnectionProperty.TIME_ZONE)
@@ -47,7 +46,8 @@ final class MeridianMeta extends JdbcMeta {
   public void openConnection(ConnectionHandle ch, Map<String, String> info) {
     if (openConnections() >= maxConnections) {
       throw new AvaticaRuntimeException("too many client connections: the server allows " + maxConnections
-          + " (server.max-connections); close unused connections or raise the limit", 0, TOO_MANY_CONNECTIONS,
+          + " (server.max-connections); close unused connections or raise the limit",
+          ErrorCode.TOO_MANY_CONNECTIONS.code(), ErrorCode.TOO_MANY_CONNECTIONS.sqlState(),
           AvaticaSeverity.ERROR);
     }
     super.openConnection(ch, info);

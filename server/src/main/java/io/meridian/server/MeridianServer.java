@@ -77,7 +77,11 @@ public final class MeridianServer implements AutoCloseable {
         config.defaultSchema()));
   }
 
-  /** Starts a server as the configuration's {@code server:} section says. */
+  /**
+   * Starts a server as the configuration's {@code server:} section says. Each client connection opens
+   * {@code config.file()} through the embedded driver, so sources, planner and model come from the file; only the
+   * server settings are taken from {@code config}.
+   */
   public static MeridianServer start(MeridianConfig config) {
     requireNonNull(config, "config is null");
     ServerConfig server = config.server();

@@ -9,7 +9,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.SQLException;
+import java.util.regex.Pattern;
 import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
@@ -79,9 +81,20 @@ final class SqlStatePreservingMeta implements InvocationHandler {
         ErrorCode.INTERNAL_ERROR.code(), ErrorCode.INTERNAL_ERROR.sqlState(), AvaticaSeverity.ERROR), t);
   }
 
-  private static String message(Throwable t) {
+  /**
+   * The message to send. An embedded connection's {@link AvaticaSqlException} reads
+   * {@code Error 2 (42P01) : Error while executing SQL "...": <what is wrong>}; the client's driver adds its own
+   * such prefix, so only {@code <what is wrong>} is sent.
+   */
+  static String message(Throwable t) {
+    if (t instanceof AvaticaSqlException a && a.getErrorMessage() != null) {
+      return EMBEDDED_PREFIX.matcher(a.getErrorMessage()).replaceFirst("");
+    }
     return t.getMessage() != null ? t.getMessage() : t.getClass().getName();
   }
+
+  private static final Pattern EMBEDDED_PREFIX =
+      Pattern.compile("^Error while (executing SQL|preparing statement) \\W.*?\\W: ", Pattern.DOTALL);
 
   private static AvaticaRuntimeException withCause(AvaticaRuntimeException e, Throwable cause) {
     e.initCause(cause);

@@ -21,6 +21,10 @@ public enum ErrorCode {
   QUERY_TIMEOUT(11, "57014", ErrorKind.USER, true),
   INVALID_CONFIGURATION(20, "F0000", ErrorKind.USER, false),
   INVALID_CONNECTION_PROPERTY(21, "08001", ErrorKind.USER, false),
+  /** The Meridian server cannot be reached. */
+  SERVER_UNAVAILABLE(23, "08001", ErrorKind.EXTERNAL, true),
+  /** The server's client-connection limit is reached. */
+  TOO_MANY_CONNECTIONS(22, "53300", ErrorKind.USER, true),
   SOURCE_UNAVAILABLE(30, "08001", ErrorKind.EXTERNAL, true),
   SOURCE_QUERY_FAILED(31, "58030", ErrorKind.EXTERNAL, false),
   SOURCE_CONNECTION_LOST(32, "08006", ErrorKind.EXTERNAL, true),

@@ -9,6 +9,7 @@ import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,7 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaSqlException;
+import org.apache.calcite.avatica.remote.Service.ErrorResponse;
 
 /**
  * The {@code meridian} command line: {@code serve}, {@code sql}, {@code explain}, {@code validate} and {@code demo}.
@@ -155,7 +158,25 @@ public final class Main {
     } catch (IOException e) {
       err.println("error: " + ErrorCode.INTERNAL_ERROR.sqlState() + " " + e);
       return ERROR;
+    } catch (RuntimeException e) {
+      // Avatica's remote driver reports some failures unchecked: a server it cannot reach, a refused open.
+      err.println("error: " + unchecked(e));
+      return ERROR;
     }
+  }
+
+  /** SQLSTATE and message of an unchecked failure. */
+  private static String unchecked(RuntimeException e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof AvaticaClientRuntimeException remote && remote.getSqlState() != null
+          && !remote.getSqlState().equals(ErrorResponse.UNKNOWN_SQL_STATE)) {
+        return remote.getSqlState() + " " + remote.getMessage().replaceFirst("^Remote driver error: ", "");
+      }
+      if (c instanceof ConnectException) {
+        return ErrorCode.SOURCE_UNAVAILABLE.sqlState() + " cannot reach the Meridian server: " + c.getMessage();
+      }
+    }
+    return ErrorCode.INTERNAL_ERROR.sqlState() + " " + e;
   }
 
   private static int serve(Arguments a, PrintStream out) throws UsageException {
@@ -336,9 +357,16 @@ public final class Main {
     return e.getSQLState() != null ? e.getSQLState() : ErrorCode.INTERNAL_ERROR.sqlState();
   }
 
-  /** The message without the remote client's "Error N (SQLSTATE) : " prefix. */
+  /**
+   * The message; for a remote error, the server's message without the remote driver's wrapping ("Error while
+   * executing SQL ...: Remote driver error: Error N (SQLSTATE) : ").
+   */
   private static String message(SQLException e) {
-    String m = e instanceof AvaticaSqlException remote ? remote.getErrorMessage() : e.getMessage();
-    return m != null ? m : e.toString();
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof AvaticaSqlException remote && remote.getErrorMessage() != null) {
+        return remote.getErrorMessage();
+      }
+    }
+    return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 }

@@ -1,0 +1,261 @@
+package io.meridian.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meridian.engine.config.ConfigLoader;
+import io.meridian.engine.config.MeridianConfig;
+import io.meridian.engine.config.ServerConfig;
+import io.meridian.spi.MeridianException;
+import io.meridian.testing.TestingPostgreSql;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A real Avatica server over a real PostgreSQL, reached through the Meridian driver's remote URL. */
+class MeridianServerTest {
+  private static final String LOOPBACK = "127.0.0.1";
+
+  @TempDir
+  static Path dir;
+
+  private static TestingPostgreSql postgres;
+  private static MeridianServer protobuf;
+  private static MeridianServer json;
+
+  @BeforeAll
+  static void start() throws IOException {
+    postgres = TestingPostgreSql.start();
+    postgres.createDatabase("shop");
+    postgres.execute("shop", """
+        CREATE TABLE items (id integer PRIMARY KEY, name text, price numeric(6,2));
+        INSERT INTO items VALUES (1, 'apple', 0.50), (2, 'pear', 0.75), (3, NULL, 1.25);
+        """);
+    Path config = writeConfig("meridian.yaml", "");
+    protobuf = MeridianServer.start(config, LOOPBACK, 0);
+    MeridianConfig loaded = new ConfigLoader().load(config);
+    ServerConfig s = loaded.server();
+    json = MeridianServer.start(new MeridianConfig(loaded.file(), loaded.sources(),
+        new ServerConfig(LOOPBACK, 0, ServerConfig.Serialization.JSON, s.connectionIdleTimeout(), s.maxConnections()),
+        loaded.planner(), loaded.modelPath(), loaded.defaultSchema()));
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {protobuf, json, postgres}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // Keep closing the rest.
+      }
+    }
+  }
+
+  /** The server speaking a serialization (servers are not test arguments: JUnit would close them). */
+  static MeridianServer server(ServerConfig.Serialization serialization) {
+    return serialization == ServerConfig.Serialization.JSON ? json : protobuf;
+  }
+
+  static Path writeConfig(String name, String serverSection) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, "sources:\n"
+        + "  - name: shop\n"
+        + "    kind: postgresql\n"
+        + "    url: " + postgres.jdbcUrl("shop") + "\n"
+        + "    user: " + TestingPostgreSql.USER + "\n"
+        + "    password: \"\"\n"
+        + "    pool: { max-size: 4, connection-timeout: 5s }\n"
+        + serverSection, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  @Test
+  void urls() {
+    assertEquals("jdbc:meridian:remote:url=http://127.0.0.1:" + protobuf.port(), protobuf.jdbcUrl());
+    assertEquals("jdbc:meridian:remote:url=http://127.0.0.1:" + json.port() + ";serialization=json", json.jdbcUrl());
+    assertTrue(protobuf.port() > 0);
+    assertEquals(LOOPBACK, protobuf.host());
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerConfig.Serialization.class)
+  void queries(ServerConfig.Serialization serialization) throws SQLException {
+    MeridianServer server = server(serialization);
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, name, price FROM shop.items ORDER BY id")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getBigDecimal(3));
+      }
+      assertEquals(List.of("1|apple|0.50", "2|pear|0.75", "3|null|1.25"), rows);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerConfig.Serialization.class)
+  void preparedStatementAndMetadata(ServerConfig.Serialization serialization) throws SQLException {
+    MeridianServer server = server(serialization);
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT name FROM items WHERE price > ? ORDER BY id")) {
+        ps.setBigDecimal(1, new BigDecimal("0.60"));
+        try (ResultSet rs = ps.executeQuery()) {
+          assertTrue(rs.next());
+          assertEquals("pear", rs.getString(1));
+          assertTrue(rs.next());
+          assertEquals(null, rs.getString(1));
+          assertFalse(rs.next());
+        }
+      }
+      try (ResultSet rs = c.getMetaData().getTables(null, "shop", "items", null)) {
+        assertTrue(rs.next(), "items is listed");
+        assertEquals("items", rs.getString("TABLE_NAME"));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerConfig.Serialization.class)
+  void syntaxErrorKeepsSqlState(ServerConfig.Serialization serialization) throws SQLException {
+    MeridianServer server = server(serialization);
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl()); Statement s = c.createStatement()) {
+      SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELEC 1"));
+      assertEquals("42601", e.getSQLState(), e.toString());
+      // The same connection, and a new statement on it, keep working.
+      try (Statement s2 = c.createStatement(); ResultSet rs = s2.executeQuery("SELECT COUNT(*) FROM items")) {
+        assertTrue(rs.next());
+        assertEquals(3, rs.getInt(1));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerConfig.Serialization.class)
+  void unknownTableKeepsSqlStateAndOtherClientsWork(ServerConfig.Serialization serialization) throws SQLException {
+    MeridianServer server = server(serialization);
+    try (Connection bad = DriverManager.getConnection(server.jdbcUrl());
+        Connection good = DriverManager.getConnection(server.jdbcUrl())) {
+      try (Statement s = bad.createStatement()) {
+        SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM no_such_table"));
+        assertEquals("42P01", e.getSQLState(), e.toString());
+        assertTrue(e.getMessage().contains("no_such_table"), e.getMessage());
+      }
+      try (PreparedStatement ps = bad.prepareStatement("SELECT 1")) {
+        SQLException e = assertThrows(SQLException.class, () -> bad.prepareStatement("SELECT nope FROM items"));
+        assertEquals("42703", e.getSQLState(), e.toString());
+        assertTrue(ps.executeQuery().next());
+      }
+      try (Statement s = good.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(id) FROM items")) {
+        assertTrue(rs.next());
+        assertEquals(3, rs.getInt(1));
+      }
+    }
+  }
+
+  @Test
+  void refusesConnectionsBeyondTheLimit() throws Exception {
+    Path config = writeConfig("limited.yaml", "server: { max-connections: 2 }\n");
+    try (MeridianServer server = MeridianServer.start(config, LOOPBACK, 0)) {
+      try (Connection a = DriverManager.getConnection(server.jdbcUrl());
+          Connection b = DriverManager.getConnection(server.jdbcUrl())) {
+        assertEquals(2, server.openConnections());
+        // Avatica's remote driver throws its unchecked AvaticaClientRuntimeException when the open fails.
+        Exception e = assertThrows(Exception.class, () -> DriverManager.getConnection(server.jdbcUrl()));
+        assertEquals(io.meridian.spi.ErrorCode.TOO_MANY_CONNECTIONS.sqlState(), sqlState(e), e.toString());
+        for (Connection c : List.of(a, b)) {
+          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            assertTrue(rs.next(), "open connections keep working at the limit");
+          }
+        }
+      }
+      assertEquals(0, server.openConnections());
+      try (Connection again = DriverManager.getConnection(server.jdbcUrl())) {
+        assertFalse(again.isClosed());
+        assertEquals(1, server.openConnections());
+      }
+    }
+  }
+
+  @Test
+  void closesIdleConnections() throws Exception {
+    Path config = writeConfig("idle.yaml", "server: { connection-idle-timeout: 1s }\n");
+    try (MeridianServer server = MeridianServer.start(config, LOOPBACK, 0)) {
+      Connection abandoned = DriverManager.getConnection(server.jdbcUrl());
+      awaitNoConnections(server, Duration.ofSeconds(30));
+      abandoned.close();
+    }
+  }
+
+  @Test
+  void closeStopsListeningAndIsIdempotent() throws Exception {
+    Path config = writeConfig("closing.yaml", "");
+    MeridianServer server = MeridianServer.start(config, LOOPBACK, 0);
+    int port = server.port();
+    Connection c = DriverManager.getConnection(server.jdbcUrl());
+    assertEquals(1, server.openConnections());
+    server.close();
+    server.close();
+    assertEquals(0, server.openConnections());
+    assertThrows(ConnectException.class, () -> {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(LOOPBACK, port), 2000);
+      }
+    });
+    // The client cannot tell the server any more; it still lets go of the connection.
+    assertThrows(SQLException.class, c::close);
+  }
+
+  @Test
+  void portInUseIsAConfigurationError() throws Exception {
+    Path config = writeConfig("busy.yaml", "");
+    MeridianException e = assertThrows(MeridianException.class,
+        () -> MeridianServer.start(config, LOOPBACK, protobuf.port()));
+    assertEquals("F0000", e.errorCode().sqlState());
+    assertTrue(e.getMessage().contains(LOOPBACK + ":" + protobuf.port()), e.getMessage());
+  }
+
+  private static String sqlState(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException sql) {
+        return sql.getSQLState();
+      }
+      if (c instanceof AvaticaClientRuntimeException remote) {
+        return remote.getSqlState();
+      }
+    }
+    return null;
+  }
+
+  private static void awaitNoConnections(MeridianServer server, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (server.openConnections() > 0) {
+      assertTrue(System.nanoTime() < deadline, "idle connection still open after " + limit);
+      Thread.sleep(200);
+    }
+  }
+}

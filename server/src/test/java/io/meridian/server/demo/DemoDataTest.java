@@ -1,0 +1,118 @@
+package io.meridian.server.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meridian.testing.TestingPostgreSql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Loads the demo data set into a real PostgreSQL and checks it with plain SQL. */
+class DemoDataTest {
+  private static TestingPostgreSql postgres;
+  private static DemoData.Summary summary;
+
+  @BeforeAll
+  static void load() throws SQLException {
+    postgres = TestingPostgreSql.start();
+    postgres.createDatabase("music");
+    try (Connection c = postgres.connect("music")) {
+      summary = new DemoData().load(c);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  private static long count(String sql) throws SQLException {
+    try (Connection c = postgres.connect("music"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void tableSizes() throws SQLException {
+    assertEquals(DemoData.TABLES, List.copyOf(summary.rowCounts().keySet()));
+    for (String table : DemoData.TABLES) {
+      assertEquals(summary.rows(table), count("SELECT COUNT(*) FROM " + table), table);
+    }
+    assertEquals(DemoData.ACCOUNTS, summary.rows("accounts"));
+    assertEquals(DemoData.ARTISTS, summary.rows("artists"));
+    assertEquals(DemoData.TRACKS, summary.rows("tracks"));
+    assertTrue(summary.rows("subscriptions") > DemoData.ACCOUNTS, "some accounts changed plans");
+    assertTrue(summary.rows("payments") > 40_000 && summary.rows("payments") < 60_000,
+        "about 50000 payments: " + summary.rows("payments"));
+  }
+
+  @Test
+  void referentialIntegrity() throws SQLException {
+    assertEquals(0, count("SELECT COUNT(*) FROM tracks t LEFT JOIN artists a USING (artist_id) "
+        + "WHERE a.artist_id IS NULL"));
+    assertEquals(0, count("SELECT COUNT(*) FROM subscriptions s LEFT JOIN accounts a USING (account_id) "
+        + "WHERE a.account_id IS NULL"));
+    assertEquals(0, count("SELECT COUNT(*) FROM payments p LEFT JOIN subscriptions s USING (subscription_id) "
+        + "WHERE s.subscription_id IS NULL"));
+    // A payment belongs to its subscription's account, in its currency period, at its price.
+    assertEquals(0, count("SELECT COUNT(*) FROM payments p JOIN subscriptions s USING (subscription_id) "
+        + "WHERE p.account_id <> s.account_id OR p.amount <> s.monthly_price "
+        + "OR p.paid_at < s.started_at AT TIME ZONE 'UTC' "
+        + "OR p.paid_at > COALESCE(s.ended_at, TIMESTAMPTZ '2025-07-01 00:00:00+00') AT TIME ZONE 'UTC' + INTERVAL '2 hours'"));
+    assertEquals(0, count("SELECT COUNT(*) FROM payments p JOIN subscriptions s USING (subscription_id) "
+        + "WHERE s.plan = 'free'"));
+    // An account's subscriptions do not overlap.
+    assertEquals(0, count("SELECT COUNT(*) FROM subscriptions a JOIN subscriptions b "
+        + "ON a.account_id = b.account_id AND a.subscription_id < b.subscription_id "
+        + "WHERE a.ended_at IS NULL OR b.started_at < a.ended_at"));
+    // The keys are declared, so the planner and tools see them.
+    assertEquals(4, count("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace"));
+    assertEquals(5, count("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> postgres.execute("music",
+        "INSERT INTO payments VALUES (0, 1, 999999, now(), 1, 'USD', 'paid')"));
+    assertEquals("23503", ((SQLException) e.getCause()).getSQLState(), "foreign_key_violation");
+  }
+
+  @Test
+  void realisticNulls() throws SQLException {
+    long accounts = summary.rows("accounts");
+    long noCity = count("SELECT COUNT(*) FROM accounts WHERE city IS NULL");
+    long noBirthYear = count("SELECT COUNT(*) FROM accounts WHERE birth_year IS NULL");
+    assertTrue(noCity > accounts / 20 && noCity < accounts / 5, "city NULL " + noCity);
+    assertTrue(noBirthYear > accounts / 10 && noBirthYear < accounts / 4, "birth_year NULL " + noBirthYear);
+    assertTrue(count("SELECT COUNT(*) FROM artists WHERE country IS NULL") > 0);
+    assertTrue(count("SELECT COUNT(*) FROM artists WHERE genre IS NULL") > 0);
+    assertTrue(count("SELECT COUNT(*) FROM tracks WHERE release_date IS NULL") > 0);
+    assertTrue(count("SELECT COUNT(*) FROM subscriptions WHERE ended_at IS NULL") > 0);
+    assertTrue(count("SELECT COUNT(*) FROM subscriptions WHERE ended_at IS NOT NULL") > 0);
+    assertEquals(4, count("SELECT COUNT(DISTINCT plan) FROM subscriptions"));
+    assertEquals(3, count("SELECT COUNT(DISTINCT status) FROM payments"));
+    assertTrue(count("SELECT COUNT(*) FROM accounts WHERE city = 'São Paulo'") > 0, "UTF-8 text survives");
+    assertTrue(count("SELECT COUNT(*) FROM tracks WHERE title LIKE '%\"%' OR title LIKE '%,%'") > 0,
+        "quotes and commas survive COPY");
+  }
+
+  @Test
+  void sameSeedSameRows() {
+    List<DemoData.Table> a = new DemoData(1, 42).generate();
+    List<DemoData.Table> b = new DemoData(1, 42).generate();
+    assertEquals(a, b);
+    assertTrue(!a.equals(new DemoData(1, 43).generate()));
+    assertEquals(2 * DemoData.ACCOUNTS, new DemoData(2, 42).generate().get(0).rows().size());
+  }
+
+  @Test
+  void scaleIsChecked() {
+    assertThrows(IllegalArgumentException.class, () -> new DemoData(0, 1));
+  }
+}
