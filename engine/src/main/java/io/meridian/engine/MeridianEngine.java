@@ -2,8 +2,7 @@ package io.meridian.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.meridian.cache.PlanCache;
 import io.meridian.connector.jdbc.GenericJdbcDialectSupport;
 import io.meridian.connector.jdbc.JdbcConnector;
 import io.meridian.connector.jdbc.JdbcSourceSettings;
@@ -56,7 +55,7 @@ public final class MeridianEngine implements AutoCloseable {
   private final Map<String, Connector> connectors;
   private final CalciteSchema rootSchema;
   private final JavaTypeFactory typeFactory;
-  private final Cache<PlanKey, Object> plans;
+  private final PlanCache<PlanKey, Object> plans;
   private final QueryManager queries = new QueryManager();
   private final SourceQueryLog queryLog = new SourceQueryLog();
   private final Program program;
@@ -77,7 +76,7 @@ public final class MeridianEngine implements AutoCloseable {
       throw e;
     }
     this.connectors = Map.copyOf(map);
-    this.plans = Caffeine.newBuilder().maximumSize(config.planner().planCacheSize()).build();
+    this.plans = new PlanCache<>(config.planner().planCacheSize());
     this.program = MeridianPrograms.standard(config.planner().exhaustiveJoinLimit());
     BY_ROOT.put(rootSchema, this);
   }
@@ -145,13 +144,13 @@ public final class MeridianEngine implements AutoCloseable {
   }
 
   /** Prepared plans by statement; see {@link PlanKey}. */
-  Cache<PlanKey, Object> plans() {
+  PlanCache<PlanKey, Object> plans() {
     return plans;
   }
 
-  public long cachedPlanCount() {
-    plans.cleanUp();
-    return plans.estimatedSize();
+  /** Plan cache statistics (hits are statements that skipped planning). */
+  public PlanCache.Stats planCacheStats() {
+    return plans.stats();
   }
 
   Program program() {

@@ -39,7 +39,7 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
         : new PlanKey(query.sql, context.getDefaultSchemaPath(), maxRowCount, elementType.getTypeName());
     if (key != null) {
       @SuppressWarnings("unchecked")
-      CalciteSignature<T> cached = (CalciteSignature<T>) engine.plans().getIfPresent(key);
+      CalciteSignature<T> cached = (CalciteSignature<T>) engine.plans().get(key).orElse(null);
       if (cached != null) {
         return cached;
       }
