@@ -19,7 +19,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.meridian.engine.semantic.MetricCatalogTable;
+import io.meridian.engine.semantic.SemanticExpander;
+import io.meridian.engine.semantic.SemanticSchema;
+import io.meridian.semantic.ModelLoader;
+import io.meridian.semantic.PhysicalCatalog;
+import io.meridian.semantic.PhysicalColumn;
+import io.meridian.semantic.SemanticModel;
+import io.meridian.semantic.TableSource;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.sql.type.SqlTypeName;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +74,10 @@ public final class MeridianEngine implements AutoCloseable {
   private final QueryManager queries = new QueryManager();
   private final SourceQueryLog queryLog = new SourceQueryLog();
   private final Program program;
+  private final SemanticExpander expander;
+
+  /** Schema of Meridian's own tables ({@code meridian.metrics}). */
+  public static final String SYSTEM_SCHEMA = "meridian";
 
   private MeridianEngine(MeridianConfig config) {
     this.config = requireNonNull(config, "config is null");
@@ -76,6 +95,19 @@ public final class MeridianEngine implements AutoCloseable {
       throw e;
     }
     this.connectors = Map.copyOf(map);
+    SemanticModel model = config.modelPath()
+        .map(path -> ModelLoader.load(path, new EngineCatalog()))
+        .orElse(SemanticModel.EMPTY);
+    this.expander = new SemanticExpander(model);
+    rootSchema.add(SemanticExpander.SCHEMA, new SemanticSchema(expander, this::physicalType));
+    rootSchema.add(SYSTEM_SCHEMA, new AbstractSchema() {
+      private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model));
+
+      @Override
+      protected Map<String, Table> getTableMap() {
+        return tables;
+      }
+    });
     this.plans = new PlanCache<>(config.planner().planCacheSize());
     this.program = MeridianPrograms.standard(config.planner().exhaustiveJoinLimit());
     BY_ROOT.put(rootSchema, this);
@@ -155,6 +187,61 @@ public final class MeridianEngine implements AutoCloseable {
 
   Program program() {
     return program;
+  }
+
+  /** Expands queries over the semantic model. */
+  public SemanticExpander semantic() {
+    return expander;
+  }
+
+  /** The model as loaded: what the semantic schema serves. */
+  public SemanticModel model() {
+    return expander.model();
+  }
+
+  private Optional<RelDataType> physicalType(TableSource source, String column) {
+    if (!(source instanceof TableSource.Table t)) {
+      return Optional.empty();
+    }
+    return sourceTable(t.source(), t.table())
+        .map(table -> table.getRowType(typeFactory).getField(column, false, false))
+        .map(RelDataTypeField::getType);
+  }
+
+  private Optional<Table> sourceTable(String source, String table) {
+    CalciteSchema schema = rootSchema.getSubSchema(source, true);
+    if (schema == null) {
+      return Optional.empty();
+    }
+    CalciteSchema.TableEntry entry = schema.getTable(table, true);
+    return Optional.ofNullable(entry).map(CalciteSchema.TableEntry::getTable);
+  }
+
+  /** What the model loader sees of the sources: their tables' columns, read from the sources themselves. */
+  private final class EngineCatalog implements PhysicalCatalog {
+    @Override
+    public boolean hasSource(String source) {
+      return connectors.containsKey(source);
+    }
+
+    @Override
+    public Optional<List<PhysicalColumn>> columns(String source, String table) {
+      return sourceTable(source, table).map(t -> t.getRowType(typeFactory).getFieldList().stream()
+          .map(f -> new PhysicalColumn(f.getName(), f.getType().getSqlTypeName(), f.getType().isNullable()))
+          .toList());
+    }
+
+    @Override
+    public Optional<List<PhysicalColumn>> queryColumns(String source, String sql) {
+      Connector connector = connectors.get(source);
+      if (!(connector instanceof JdbcConnector jdbc)) {
+        return Optional.empty();
+      }
+      return Optional.of(jdbc.describeQuery(sql).stream()
+          .map(c -> new PhysicalColumn(c.name(), Optional.ofNullable(SqlTypeName.getNameForJdbcType(c.jdbcType()))
+              .orElse(SqlTypeName.ANY), c.nullable()))
+          .toList());
+    }
   }
 
   public QueryManager queries() {

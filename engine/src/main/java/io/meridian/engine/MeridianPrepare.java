@@ -1,6 +1,15 @@
 package io.meridian.engine;
 
+import io.meridian.engine.semantic.MeridianSqlValidator;
+import io.meridian.engine.semantic.SemanticExpander;
+import io.meridian.engine.semantic.SemanticSql;
 import java.lang.reflect.Type;
+import java.util.function.UnaryOperator;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteSchema;
@@ -30,6 +39,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class MeridianPrepare extends CalcitePrepareImpl {
   @Override
+  @SuppressWarnings("unchecked")
   public <T> CalciteSignature<T> prepareSql(Context context, Query<T> query, Type elementType, long maxRowCount) {
     MeridianEngine engine = MeridianEngine.of(context.getMutableRootSchema());
     if (engine == null) {
@@ -46,7 +56,8 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     }
     CalciteSignature<T> signature;
     try {
-      signature = super.prepareSql(context, query, elementType, maxRowCount);
+      Query<T> parsed = query.sql == null ? query : (Query<T>) Query.of(SemanticSql.measureCalls(query.sql));
+      signature = super.prepareSql(context, parsed, elementType, maxRowCount);
     } catch (RuntimeException | Error e) {
       throw Errors.toAvatica(Errors.translate(e, null));
     }
@@ -70,18 +81,39 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     return new MeridianPreparingStmt(this, context, catalogReader, typeFactory, context.getRootSchema(), prefer,
         createCluster(planner, new org.apache.calcite.rex.RexBuilder(typeFactory)),
         org.apache.calcite.adapter.enumerable.EnumerableConvention.INSTANCE, createConvertletTable(),
-        engine.program());
+        engine.program(), engine.semantic());
   }
 
   /** Plans with Meridian's program, and explains with {@link ExplainWriter}. */
   static final class MeridianPreparingStmt extends CalcitePreparingStmt {
     private final Program program;
+    private final SemanticExpander expander;
+    private final Context prepareContext;
 
     MeridianPreparingStmt(CalcitePrepareImpl prepare, Context context, CalciteCatalogReader catalogReader,
         RelDataTypeFactory typeFactory, CalciteSchema schema, EnumerableRel.Prefer prefer, RelOptCluster cluster,
-        Convention resultConvention, SqlRexConvertletTable convertletTable, Program program) {
+        Convention resultConvention, SqlRexConvertletTable convertletTable, Program program,
+        SemanticExpander expander) {
       super(prepare, context, catalogReader, typeFactory, schema, prefer, cluster, resultConvention, convertletTable);
       this.program = program;
+      this.expander = expander;
+      this.prepareContext = context;
+    }
+
+    /** Calcite's validator settings (as {@code CalcitePrepareImpl} makes them), expanding semantic tables first. */
+    @Override
+    protected SqlValidator createSqlValidator(Prepare.CatalogReader catalogReader,
+        UnaryOperator<SqlValidator.Config> configTransform) {
+      CalciteConnectionConfig cc = prepareContext.config();
+      SqlOperatorTable opTab = SqlOperatorTables.chain(
+          cc.fun(SqlOperatorTable.class, SqlStdOperatorTable.instance()), catalogReader);
+      SqlValidator.Config config = configTransform.apply(SqlValidator.Config.DEFAULT
+          .withLenientOperatorLookup(cc.lenientOperatorLookup())
+          .withConformance(cc.conformance())
+          .withDefaultNullCollation(cc.defaultNullCollation())
+          .withIdentifierExpansion(true));
+      return new MeridianSqlValidator(opTab, (CalciteCatalogReader) catalogReader, prepareContext.getTypeFactory(),
+          config, expander);
     }
 
     @Override

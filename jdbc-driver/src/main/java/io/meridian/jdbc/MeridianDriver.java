@@ -55,6 +55,7 @@ public class MeridianDriver extends Driver {
     FIXED.setProperty("conformance", "LENIENT");
     FIXED.setProperty("materializationsEnabled", "false");
     FIXED.setProperty("createMaterializations", "false");
+    FIXED.setProperty("metaColumnFactory", "io.meridian.engine.semantic.MeridianMetaColumnFactory");
     new MeridianDriver().register();
   }
 

@@ -58,7 +58,12 @@ final class TestingWarehouse {
               user: postgres
               password: ""
           default-schema: warehouse
+          model: { path: model }
           """.formatted(postgres.jdbcUrl("sales"), postgres.jdbcUrl("crm")), StandardCharsets.UTF_8);
+      Files.createDirectories(dir.resolve("model"));
+      try (var in = TestingWarehouse.class.getResourceAsStream("/semantic-model/sales.yaml")) {
+        Files.copy(in, dir.resolve("model/sales.yaml"));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -35,6 +35,10 @@ public record SourceConfig(
 
   public SourceConfig {
     checkName("name", name);
+    if (RESERVED_NAMES.contains(name)) {
+      throw new IllegalArgumentException("name '" + name + "' is reserved (" + String.join(", ", RESERVED_NAMES)
+          + " are Meridian's own schemas)");
+    }
     if (kind == null) {
       throw new IllegalArgumentException("kind is required (one of: postgresql, jdbc)");
     }
@@ -52,6 +56,9 @@ public record SourceConfig(
     pool = pool == null ? PoolConfig.DEFAULT : pool;
     properties = properties == null ? Map.of() : Map.copyOf(properties);
   }
+
+  /** Schema names Meridian uses itself: semantic tables and system tables. */
+  public static final java.util.List<String> RESERVED_NAMES = java.util.List.of("semantic", "meridian", "metadata");
 
   @Override
   public String toString() {

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.meridian.server.MeridianServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The self-contained demo: a PostgreSQL server run from jars with the {@link DemoData} set in database
- * {@code music}, a {@code meridian.yaml} naming it as source {@code warehouse}, and a {@link MeridianServer} over
- * that configuration. Everything listens on 127.0.0.1 only; {@link #close()} stops the server, then PostgreSQL, and
+ * {@code music}, a {@code meridian.yaml} naming it as source {@code warehouse} with the demo company's semantic model
+ * (copied from the resources {@code demo-model/} into the folder {@code model} beside it), and a
+ * {@link MeridianServer} over that configuration. Everything listens on 127.0.0.1 only; {@link #close()} stops the server, then PostgreSQL, and
  * deletes PostgreSQL's data folder.
  */
 public final class Demo implements AutoCloseable {
@@ -28,6 +31,12 @@ public final class Demo implements AutoCloseable {
   public static final String DATABASE = "music";
   /** The source name in meridian.yaml, and so the SQL schema of the demo tables. */
   public static final String SOURCE = "warehouse";
+
+  /** The folder beside meridian.yaml that holds the semantic model ({@code model.path}). */
+  public static final String MODEL_FOLDER = "model";
+  /** The semantic model files, resources under {@code demo-model/}. */
+  public static final List<String> MODEL_FILES = List.of("accounts.yaml", "catalog.yaml", "listening.yaml",
+      "revenue.yaml");
 
   private static final String LOOPBACK = "127.0.0.1";
   private static final String USER = "postgres";
@@ -107,6 +116,7 @@ public final class Demo implements AutoCloseable {
       }
       Path config = dir.resolve("meridian.yaml").toAbsolutePath().normalize();
       Files.writeString(config, configYaml(url, port), StandardCharsets.UTF_8);
+      writeModel(dir.resolve(MODEL_FOLDER));
       MeridianServer server = MeridianServer.start(config, LOOPBACK, port);
       return new Demo(postgres, server, config, summary);
     } catch (IOException | SQLException | RuntimeException e) {
@@ -116,6 +126,19 @@ public final class Demo implements AutoCloseable {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  /** Copies the demo's semantic model files into {@code folder}, replacing older copies. */
+  public static void writeModel(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    for (String name : MODEL_FILES) {
+      try (InputStream in = Demo.class.getResourceAsStream("/demo-model/" + name)) {
+        if (in == null) {
+          throw new IOException("demo model file missing from the class path: demo-model/" + name);
+        }
+        Files.copy(in, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+      }
     }
   }
 
@@ -143,6 +166,8 @@ public final class Demo implements AutoCloseable {
         + "server:\n"
         + "  host: " + LOOPBACK + "\n"
         + "  port: " + port + "\n"
+        + "model:\n"
+        + "  path: " + MODEL_FOLDER + "\n"
         + "default-schema: " + SOURCE + "\n";
   }
 
@@ -175,6 +200,7 @@ public final class Demo implements AutoCloseable {
     b.append("  Remote JDBC URL:    ").append(server.jdbcUrl()).append('\n');
     b.append("  Embedded JDBC URL:  ").append(embeddedUrl()).append('\n');
     b.append("  Configuration:      ").append(configFile).append('\n');
+    b.append("  Semantic model:     ").append(configFile.resolveSibling(MODEL_FOLDER)).append('\n');
     b.append("  PostgreSQL:         ").append(postgresUrl()).append(" (user ").append(USER).append(")\n\n");
     b.append("  Loaded into schema ").append(SOURCE).append(':');
     String sep = " ";

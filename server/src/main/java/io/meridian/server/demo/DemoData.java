@@ -27,13 +27,16 @@ import java.util.SplittableRandom;
 import org.postgresql.PGConnection;
 
 /**
- * The demo data set of a music streaming company: accounts, artists, tracks, subscriptions and payments, generated
- * from a seed (the same seed and scale give the same rows on every machine) and loaded with {@link #load}.
+ * The demo data set of a music streaming company: accounts, artists, tracks, subscriptions, payments and plays,
+ * generated from a seed (the same seed and scale give the same rows on every machine) and loaded with {@link #load}.
  *
  * <p>Shape: signups grow over 2021-01-01..2025-06-30; each account holds one to a few consecutive subscriptions
  * (free, premium, family, student); paid subscriptions are billed monthly in the account's currency until they end or
- * until the end of the period. Some values are NULL on purpose: unknown city or birth year, artists without country
- * or genre, tracks without release date, and {@code ended_at} of subscriptions still running.
+ * until the end of the period. Plays (about 40 per account) fall between an account's creation and the end of the
+ * period; heavy listeners and popular tracks are drawn more often; about a quarter are skips (under 30 seconds).
+ * Some values are NULL on purpose: unknown city or birth year, artists without country or genre, tracks without
+ * release date, {@code ended_at} of subscriptions still running, and the country of plays whose location is
+ * unknown.
  */
 public final class DemoData {
   /** The seed the demo uses. */
@@ -43,6 +46,8 @@ public final class DemoData {
   public static final int ACCOUNTS = 5000;
   public static final int ARTISTS = 500;
   public static final int TRACKS = 5000;
+  /** Plays at scale 1: about 40 per account. */
+  public static final int PLAYS = 200_000;
 
   /** The first and last day of the data set. */
   public static final LocalDate FIRST_DAY = LocalDate.of(2021, 1, 1);
@@ -51,7 +56,8 @@ public final class DemoData {
   private static final OffsetDateTime END = LAST_DAY.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
 
   /** Table names in load order (parents first). */
-  public static final List<String> TABLES = List.of("accounts", "artists", "tracks", "subscriptions", "payments");
+  public static final List<String> TABLES = List.of("accounts", "artists", "tracks", "subscriptions", "payments",
+      "plays");
 
   private static final String CREATE_TABLES = """
       CREATE TABLE accounts (
@@ -89,7 +95,15 @@ public final class DemoData {
         paid_at timestamp without time zone NOT NULL,
         amount numeric(10,2) NOT NULL,
         currency char(3) NOT NULL,
-        status text NOT NULL CHECK (status IN ('paid', 'failed', 'refunded')))""";
+        status text NOT NULL CHECK (status IN ('paid', 'failed', 'refunded')));
+      CREATE TABLE plays (
+        play_id bigint NOT NULL,
+        account_id integer NOT NULL,
+        track_id integer NOT NULL,
+        played_at timestamptz NOT NULL,
+        ms_played integer NOT NULL CHECK (ms_played >= 0),
+        device text NOT NULL,
+        country char(2))""";
 
   /** Keys after the load: faster than checking each row, and the same result. */
   private static final String ADD_KEYS = """
@@ -98,16 +112,20 @@ public final class DemoData {
       ALTER TABLE tracks ADD PRIMARY KEY (track_id);
       ALTER TABLE subscriptions ADD PRIMARY KEY (subscription_id);
       ALTER TABLE payments ADD PRIMARY KEY (payment_id);
+      ALTER TABLE plays ADD PRIMARY KEY (play_id);
       ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE (email);
       ALTER TABLE tracks ADD CONSTRAINT tracks_artist_fk FOREIGN KEY (artist_id) REFERENCES artists;
       ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_account_fk FOREIGN KEY (account_id) REFERENCES accounts;
       ALTER TABLE payments ADD CONSTRAINT payments_account_fk FOREIGN KEY (account_id) REFERENCES accounts;
       ALTER TABLE payments ADD CONSTRAINT payments_subscription_fk
         FOREIGN KEY (subscription_id) REFERENCES subscriptions;
+      ALTER TABLE plays ADD CONSTRAINT plays_account_fk FOREIGN KEY (account_id) REFERENCES accounts;
+      ALTER TABLE plays ADD CONSTRAINT plays_track_fk FOREIGN KEY (track_id) REFERENCES tracks;
       CREATE INDEX payments_paid_at_idx ON payments (paid_at);
+      CREATE INDEX plays_played_at_idx ON plays (played_at);
       CREATE INDEX subscriptions_account_idx ON subscriptions (account_id)""";
 
-  private static final String DROP_TABLES = "DROP TABLE IF EXISTS payments, subscriptions, tracks, artists, accounts";
+  private static final String DROP_TABLES = "DROP TABLE IF EXISTS plays, payments, subscriptions, tracks, artists, accounts";
 
   /** A country: its currency, how local prices relate to US prices, how many accounts it has, and some cities. */
   private record Country(String code, String currency, double priceFactor, int decimals, int weight,
@@ -155,6 +173,16 @@ public final class DemoData {
 
   private static final List<String> EMAIL_DOMAINS = List.of("example.com", "example.net", "mail.example.org");
 
+  /** Devices plays come from, and how often. */
+  private static final List<String> DEVICES = List.of("mobile", "desktop", "web", "tv", "car", "smart_speaker");
+  private static final double[] DEVICE_WEIGHT = {0.55, 0.18, 0.10, 0.07, 0.06, 0.04};
+
+  /** Rows per COPY statement. */
+  private static final int COPY_CHUNK = 50_000;
+
+  /** Plays shorter than this are skips. */
+  private static final int SKIP_MS = 30_000;
+
   private static final BigDecimal[] TRACK_PRICES = {new BigDecimal("0.99"), new BigDecimal("1.29"),
       new BigDecimal("1.49")};
 
@@ -178,7 +206,8 @@ public final class DemoData {
     this.seed = seed;
   }
 
-  /** The rows of one table, in column order; values are String, Integer, Boolean, BigDecimal or java.time types. */
+  /** The rows of one table, in column order; values are String, Integer, Long, Boolean, BigDecimal or java.time
+   * types. */
   public record Table(String name, List<String> columns, List<List<Object>> rows) {
     public Table {
       requireNonNull(name, "name is null");
@@ -203,7 +232,7 @@ public final class DemoData {
   }
 
   /**
-   * Replaces the five tables in the connection's current schema with freshly generated rows, adds primary and
+   * Replaces the six tables in the connection's current schema with freshly generated rows, adds primary and
    * foreign keys and runs ANALYZE, all in one transaction. Uses COPY on PostgreSQL and batched INSERTs elsewhere.
    */
   public Summary load(Connection connection) throws SQLException {
@@ -246,6 +275,7 @@ public final class DemoData {
     SplittableRandom artistRandom = random.split();
     SplittableRandom trackRandom = random.split();
     SplittableRandom subscriptionRandom = random.split();
+    SplittableRandom playRandom = random.split();
 
     int accountCount = ACCOUNTS * scale;
     List<List<Object>> accounts = new ArrayList<>(accountCount);
@@ -289,6 +319,7 @@ public final class DemoData {
 
     int trackCount = TRACKS * scale;
     List<List<Object>> tracks = new ArrayList<>(trackCount);
+    int[] trackDuration = new int[trackCount + 1];
     int releaseDays = (int) ChronoUnit.DAYS.between(LocalDate.of(1965, 1, 1), LAST_DAY) + 1;
     for (int id = 1; id <= trackCount; id++) {
       SplittableRandom r = trackRandom;
@@ -301,6 +332,7 @@ public final class DemoData {
           : LocalDate.of(1965, 1, 1).plusDays((long) (releaseDays * Math.sqrt(r.nextDouble())));
       boolean explicit = r.nextDouble() < 0.18;
       BigDecimal price = TRACK_PRICES[r.nextInt(TRACK_PRICES.length)];
+      trackDuration[id] = duration;
       tracks.add(row(id, artistId, title, duration, release, explicit, price));
     }
 
@@ -345,6 +377,27 @@ public final class DemoData {
       }
     }
 
+    int playCount = PLAYS * scale;
+    List<List<Object>> plays = new ArrayList<>(playCount);
+    for (long id = 1; id <= playCount; id++) {
+      SplittableRandom r = playRandom;
+      // Heavy listeners and popular tracks: low ids are drawn more often.
+      int accountId = 1 + (int) (accountCount * Math.pow(r.nextDouble(), 1.6));
+      int trackId = 1 + (int) (trackCount * Math.pow(r.nextDouble(), 2.5));
+      OffsetDateTime created = accountCreated[accountId];
+      long span = ChronoUnit.SECONDS.between(created, END);
+      OffsetDateTime playedAt = created.plusSeconds(1 + (long) ((span - 1) * r.nextDouble()));
+      int duration = trackDuration[trackId];
+      double kind = r.nextDouble();
+      int msPlayed = kind < 0.25 ? r.nextInt(SKIP_MS) // a skip
+          : kind < 0.40 ? SKIP_MS + r.nextInt(duration - SKIP_MS) // stopped part-way
+          : duration; // played to the end
+      String device = DEVICES.get(weighted(r, DEVICE_WEIGHT));
+      double where = r.nextDouble();
+      String country = where < 0.03 ? null : where < 0.07 ? country(r).code() : accountCountry[accountId].code();
+      plays.add(row(id, accountId, trackId, playedAt, msPlayed, device, country));
+    }
+
     return List.of(
         new Table("accounts", List.of("account_id", "email", "country", "city", "signup_date", "birth_year",
             "created_at"), accounts),
@@ -354,28 +407,34 @@ public final class DemoData {
         new Table("subscriptions", List.of("subscription_id", "account_id", "plan", "started_at", "ended_at",
             "monthly_price"), subscriptions),
         new Table("payments", List.of("payment_id", "account_id", "subscription_id", "paid_at", "amount",
-            "currency", "status"), payments));
+            "currency", "status"), payments),
+        new Table("plays", List.of("play_id", "account_id", "track_id", "played_at", "ms_played", "device",
+            "country"), plays));
   }
 
   private static void insert(Connection connection, Table table) throws SQLException {
     String columns = String.join(", ", table.columns());
     if (connection.isWrapperFor(PGConnection.class)) {
-      StringBuilder csv = new StringBuilder(table.rows().size() * 64);
-      for (List<Object> row : table.rows()) {
-        for (int i = 0; i < row.size(); i++) {
-          if (i > 0) {
-            csv.append(',');
+      // In chunks, so that the CSV text of a large table (plays at a high scale) is never held whole.
+      List<List<Object>> rows = table.rows();
+      for (int from = 0; from < rows.size(); from += COPY_CHUNK) {
+        StringBuilder csv = new StringBuilder(Math.min(COPY_CHUNK, rows.size() - from) * 64);
+        for (List<Object> row : rows.subList(from, Math.min(rows.size(), from + COPY_CHUNK))) {
+          for (int i = 0; i < row.size(); i++) {
+            if (i > 0) {
+              csv.append(',');
+            }
+            appendCsv(csv, row.get(i));
           }
-          appendCsv(csv, row.get(i));
+          csv.append('\n');
         }
-        csv.append('\n');
-      }
-      try {
-        connection.unwrap(PGConnection.class).getCopyAPI()
-            .copyIn("COPY " + table.name() + " (" + columns + ") FROM STDIN (FORMAT csv)",
-                new StringReader(csv.toString()));
-      } catch (IOException e) {
-        throw new SQLException("cannot COPY into " + table.name() + ": " + e.getMessage(), "58030", e);
+        try {
+          connection.unwrap(PGConnection.class).getCopyAPI()
+              .copyIn("COPY " + table.name() + " (" + columns + ") FROM STDIN (FORMAT csv)",
+                  new StringReader(csv.toString()));
+        } catch (IOException e) {
+          throw new SQLException("cannot COPY into " + table.name() + ": " + e.getMessage(), "58030", e);
+        }
       }
       return;
     }
@@ -409,7 +468,7 @@ public final class DemoData {
     } else if (value instanceof BigDecimal d) {
       b.append(d.toPlainString());
     } else {
-      // Integer, Boolean, LocalDate, LocalDateTime, OffsetDateTime: their toString is ISO-8601 and locale-free.
+      // Integer, Long, Boolean, LocalDate, LocalDateTime, OffsetDateTime: their toString is ISO-8601 and locale-free.
       b.append(value);
     }
   }
@@ -430,9 +489,14 @@ public final class DemoData {
   }
 
   private static int firstPlan(SplittableRandom r) {
+    return weighted(r, FIRST_PLAN_WEIGHT);
+  }
+
+  /** An index drawn with the given weights (which add up to 1). */
+  private static int weighted(SplittableRandom r, double[] weights) {
     double u = r.nextDouble();
-    for (int i = 0; i < FIRST_PLAN_WEIGHT.length; i++) {
-      u -= FIRST_PLAN_WEIGHT[i];
+    for (int i = 0; i < weights.length; i++) {
+      u -= weights[i];
       if (u < 0) {
         return i;
       }

@@ -54,6 +54,7 @@ class DemoDataTest {
     assertTrue(summary.rows("subscriptions") > DemoData.ACCOUNTS, "some accounts changed plans");
     assertTrue(summary.rows("payments") > 40_000 && summary.rows("payments") < 60_000,
         "about 50000 payments: " + summary.rows("payments"));
+    assertEquals(DemoData.PLAYS, summary.rows("plays"));
   }
 
   @Test
@@ -71,13 +72,18 @@ class DemoDataTest {
         + "OR p.paid_at > COALESCE(s.ended_at, TIMESTAMPTZ '2025-07-01 00:00:00+00') AT TIME ZONE 'UTC' + INTERVAL '2 hours'"));
     assertEquals(0, count("SELECT COUNT(*) FROM payments p JOIN subscriptions s USING (subscription_id) "
         + "WHERE s.plan = 'free'"));
+    // A play belongs to an account that existed then, and lasts no longer than its track.
+    assertEquals(0, count("SELECT COUNT(*) FROM plays p JOIN accounts a USING (account_id) "
+        + "WHERE p.played_at <= a.created_at OR p.played_at >= TIMESTAMPTZ '2025-07-01 00:00:00+00'"));
+    assertEquals(0, count("SELECT COUNT(*) FROM plays p JOIN tracks t USING (track_id) "
+        + "WHERE p.ms_played > t.duration_ms"));
     // An account's subscriptions do not overlap.
     assertEquals(0, count("SELECT COUNT(*) FROM subscriptions a JOIN subscriptions b "
         + "ON a.account_id = b.account_id AND a.subscription_id < b.subscription_id "
         + "WHERE a.ended_at IS NULL OR b.started_at < a.ended_at"));
     // The keys are declared, so the planner and tools see them.
-    assertEquals(4, count("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace"));
-    assertEquals(5, count("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace"));
+    assertEquals(6, count("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace"));
+    assertEquals(6, count("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace"));
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> postgres.execute("music",
         "INSERT INTO payments VALUES (0, 1, 999999, now(), 1, 'USD', 'paid')"));
     assertEquals("23503", ((SQLException) e.getCause()).getSQLState(), "foreign_key_violation");
@@ -98,8 +104,25 @@ class DemoDataTest {
     assertEquals(4, count("SELECT COUNT(DISTINCT plan) FROM subscriptions"));
     assertEquals(3, count("SELECT COUNT(DISTINCT status) FROM payments"));
     assertTrue(count("SELECT COUNT(*) FROM accounts WHERE city = 'São Paulo'") > 0, "UTF-8 text survives");
+    long plays = summary.rows("plays");
+    long noCountry = count("SELECT COUNT(*) FROM plays WHERE country IS NULL");
+    assertTrue(noCountry > plays / 50 && noCountry < plays / 20, "plays.country NULL " + noCountry);
     assertTrue(count("SELECT COUNT(*) FROM tracks WHERE title LIKE '%\"%' OR title LIKE '%,%'") > 0,
         "quotes and commas survive COPY");
+  }
+
+  @Test
+  void playsLookLikeListening() throws SQLException {
+    long plays = summary.rows("plays");
+    long skips = count("SELECT COUNT(*) FROM plays WHERE ms_played < 30000");
+    assertTrue(skips > plays / 5 && skips < plays * 3 / 10, "about a quarter are skips: " + skips);
+    assertEquals(6, count("SELECT COUNT(DISTINCT device) FROM plays"));
+    long listeners = count("SELECT COUNT(DISTINCT account_id) FROM plays");
+    assertTrue(listeners > DemoData.ACCOUNTS / 2, "most accounts listen: " + listeners);
+    // Heavy listeners: the busiest tenth of accounts plays far more than a tenth of the plays.
+    long top = count("SELECT SUM(n) FROM (SELECT COUNT(*) AS n FROM plays GROUP BY account_id "
+        + "ORDER BY n DESC LIMIT " + DemoData.ACCOUNTS / 10 + ") t");
+    assertTrue(top > plays / 5, "skewed listening: " + top);
   }
 
   @Test

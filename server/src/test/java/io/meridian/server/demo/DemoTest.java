@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +26,10 @@ class DemoTest {
     try (Demo demo = Demo.start(dir, 0, 1)) {
       postgresUrl = demo.postgresUrl();
       assertTrue(Files.isRegularFile(dir.resolve("meridian.yaml")));
+      assertTrue(Files.readString(dir.resolve("meridian.yaml"), StandardCharsets.UTF_8).contains("model:\n  path: model\n"));
+      for (String file : Demo.MODEL_FILES) {
+        assertTrue(Files.isRegularFile(dir.resolve("model").resolve(file)), file);
+      }
       String text = demo.describe();
       assertTrue(text.contains(demo.server().jdbcUrl()), text);
       assertTrue(text.contains(demo.embeddedUrl()), text);
@@ -49,7 +54,7 @@ class DemoTest {
     // PostgreSQL is gone, and its data folder with it.
     assertThrows(SQLException.class, () -> DriverManager.getConnection(postgresUrl, "postgres", "").close());
     try (var files = Files.list(dir)) {
-      assertEquals(1, files.count(), "only meridian.yaml is left");
+      assertEquals(2, files.count(), "only meridian.yaml and the model folder are left");
     }
   }
 }

@@ -14,6 +14,7 @@ import io.meridian.spi.SourceQueryListener;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.jdbc.SourceJdbcSchema;
@@ -46,7 +47,7 @@ public class JdbcConnector implements Connector {
     TrackingDataSource dataSource =
         new TrackingDataSource(settings.name(), pool, settings.fetchSize(), dialect, listener);
     SourceJdbcConvention convention =
-        new SourceJdbcConvention(dialect.sqlDialect(), schemaExpression(settings.name()), settings.name());
+        new SourceJdbcConvention(dialect, schemaExpression(settings.name()), settings.name());
     this.schema = new SourceJdbcSchema(settings.name(), dataSource, dialect.sqlDialect(), convention,
         settings.schema(), dialect::columnType, dialect::rowCount, this::failure);
   }
@@ -141,6 +142,35 @@ public class JdbcConnector implements Connector {
   @Override
   public DataVersion dataVersion() {
     return new DataVersion(settings.name(), DataVersion.UNKNOWN, Instant.now());
+  }
+
+  /** A column of a query's result, as the source describes it. */
+  public record ColumnDescription(String name, int jdbcType, boolean nullable) {}
+
+  /** The columns {@code sql} returns when run on this source, read from the source without running the query. */
+  public List<ColumnDescription> describeQuery(String sql) {
+    try (Connection c = pool.getConnection();
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + sql + ") AS q WHERE 1 = 0")) {
+      java.sql.ResultSetMetaData md = ps.getMetaData();
+      if (md == null) {
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          md = rs.getMetaData();
+          return describe(md);
+        }
+      }
+      return describe(md);
+    } catch (SQLException e) {
+      throw classify(name(), sql, e);
+    }
+  }
+
+  private static List<ColumnDescription> describe(java.sql.ResultSetMetaData md) throws SQLException {
+    List<ColumnDescription> columns = new java.util.ArrayList<>();
+    for (int i = 1; i <= md.getColumnCount(); i++) {
+      columns.add(new ColumnDescription(md.getColumnLabel(i), md.getColumnType(i),
+          md.isNullable(i) != java.sql.ResultSetMetaData.columnNoNulls));
+    }
+    return columns;
   }
 
   @Override

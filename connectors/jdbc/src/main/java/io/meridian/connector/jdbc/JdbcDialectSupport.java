@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlDialect;
 
@@ -44,6 +46,11 @@ public interface JdbcDialectSupport {
   /** Whether a column of this source type name holds an instant (a timestamp with time zone). */
   default boolean isInstantType(String typeName) {
     return false;
+  }
+
+  /** Whether the source can run a join of this type on this condition; otherwise it runs in Meridian. */
+  default boolean canPushJoin(JoinRelType type, RexNode condition) {
+    return true;
   }
 
   /** An estimate of a table's rows, for join ordering; empty when unknown. */

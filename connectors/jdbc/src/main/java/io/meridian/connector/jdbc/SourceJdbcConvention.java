@@ -10,7 +10,6 @@ import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
-import org.apache.calcite.sql.SqlDialect;
 
 /**
  * The calling convention of one JDBC source: plans in it run inside that source. It registers Calcite's JDBC pushdown
@@ -20,10 +19,12 @@ import org.apache.calcite.sql.SqlDialect;
  */
 public final class SourceJdbcConvention extends JdbcConvention {
   private final String sourceName;
+  private final JdbcDialectSupport support;
 
-  public SourceJdbcConvention(SqlDialect dialect, Expression expression, String sourceName) {
-    super(dialect, expression, "JDBC." + sourceName);
+  public SourceJdbcConvention(JdbcDialectSupport support, Expression expression, String sourceName) {
+    super(support.sqlDialect(), expression, "JDBC." + sourceName);
     this.sourceName = requireNonNull(sourceName, "sourceName is null");
+    this.support = support;
   }
 
   public String sourceName() {
@@ -33,10 +34,11 @@ public final class SourceJdbcConvention extends JdbcConvention {
   @Override
   public void register(RelOptPlanner planner) {
     for (RelOptRule rule : JdbcRules.rules(this, RelFactories.LOGICAL_BUILDER)) {
-      if (!(rule instanceof JdbcToEnumerableConverterRule)) {
+      if (!(rule instanceof JdbcToEnumerableConverterRule) && !(rule instanceof JdbcRules.JdbcJoinRule)) {
         planner.addRule(rule);
       }
     }
+    planner.addRule(SourceJoinRule.create(this, support));
     planner.addRule(SourceToEnumerableConverterRule.create(this));
     planner.addRule(CoreRules.FILTER_SET_OP_TRANSPOSE);
     planner.addRule(CoreRules.PROJECT_REMOVE);

@@ -10,7 +10,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Locale;
 import java.util.OptionalLong;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
@@ -33,9 +37,30 @@ public final class PostgreSqlDialectSupport implements JdbcDialectSupport {
 
   private PostgreSqlDialectSupport() {}
 
+  /**
+   * Calcite's PostgreSQL dialect, with window functions kept in Meridian: Calcite's calc phase splits a pushed-down
+   * project holding {@code OVER} into a window node in the JDBC convention that cannot be implemented (an
+   * internal planning error); windows mostly run over small aggregated results, so little is lost.
+   */
+  private static final SqlDialect DIALECT = new PostgresqlSqlDialect(PostgresqlSqlDialect.DEFAULT_CONTEXT) {
+    @Override
+    public boolean supportsWindowFunctions() {
+      return false;
+    }
+  };
+
   @Override
   public SqlDialect sqlDialect() {
-    return PostgresqlSqlDialect.DEFAULT;
+    return DIALECT;
+  }
+
+  /** PostgreSQL runs a FULL JOIN only on plain equalities (merge- or hash-joinable conditions). */
+  @Override
+  public boolean canPushJoin(JoinRelType type, RexNode condition) {
+    if (type != JoinRelType.FULL) {
+      return true;
+    }
+    return RelOptUtil.conjunctions(condition).stream().allMatch(c -> c.getKind() == SqlKind.EQUALS);
   }
 
   /**
@@ -45,6 +70,9 @@ public final class PostgreSqlDialectSupport implements JdbcDialectSupport {
   @Override
   public void configureStreaming(HikariConfig pool, int fetchSize) {
     pool.setAutoCommit(false);
+    // Time grains (date_trunc) and timestamptz values must not depend on the JVM's zone, which PgJDBC would
+    // otherwise give the session; UTC matches how timestamptz values are presented.
+    pool.setConnectionInitSql("SET TIME ZONE 'UTC'");
     pool.addDataSourceProperty("defaultRowFetchSize", String.valueOf(fetchSize));
     pool.addDataSourceProperty("ApplicationName", "meridian");
   }

@@ -1,0 +1,30 @@
+package io.meridian.engine.semantic;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.prepare.CalciteSqlValidator;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+
+/** Calcite's validator, after {@link SemanticExpander} has expanded queries over semantic tables. */
+public final class MeridianSqlValidator extends CalciteSqlValidator {
+  private final SemanticExpander expander;
+  private final List<String> defaultSchema;
+
+  public MeridianSqlValidator(SqlOperatorTable opTab, CalciteCatalogReader catalogReader,
+      JavaTypeFactory typeFactory, Config config, SemanticExpander expander) {
+    super(opTab, catalogReader, typeFactory, config);
+    this.expander = requireNonNull(expander, "expander is null");
+    List<List<String>> paths = catalogReader.getSchemaPaths();
+    this.defaultSchema = paths.isEmpty() ? List.of() : paths.get(0);
+  }
+
+  @Override
+  public SqlNode validate(SqlNode topNode) {
+    expander.expand(topNode, defaultSchema);
+    return super.validate(topNode);
+  }
+}
