@@ -109,7 +109,7 @@ public final class Errors {
   /** The form Avatica turns into an {@code AvaticaSqlException} that keeps SQLSTATE and vendor code. */
   public static AvaticaClientRuntimeException toAvatica(MeridianException e) {
     AvaticaClientRuntimeException a = new AvaticaClientRuntimeException(e.getMessage(), e.errorCode().code(),
-        e.errorCode().sqlState(), AvaticaSeverity.ERROR, List.of(), null);
+        e.sqlState(), AvaticaSeverity.ERROR, List.of(), null);
     a.initCause(e);
     return a;
   }

@@ -39,6 +39,8 @@ public class MeridianDriver extends Driver {
   public static final String PREFIX = "jdbc:meridian:";
   public static final String REMOTE_PREFIX = PREFIX + "remote:";
   public static final String VERSION = "0.1.0";
+  /** The catalog every embedded connection is in. */
+  public static final String CATALOG = "meridian";
 
   /**
    * Lexical settings of every embedded connection, PostgreSQL-like: unquoted identifiers fold to lower case, double
@@ -129,6 +131,8 @@ public class MeridianDriver extends Driver {
     AvaticaConnection connection =
         new MeridianCalciteConnection(this, factory, url, properties, engine.rootSchema(), engine.typeFactory());
     handler.onConnectionInit(connection);
+    // One catalog, named for tools that list catalogs and expect a name.
+    connection.setCatalog(CATALOG);
     String schema = properties.getProperty("schema");
     connection.setSchema(schema != null ? schema : engine.config().defaultSchema());
     return connection;
@@ -152,7 +156,7 @@ public class MeridianDriver extends Driver {
       properties.setProperty("serialization", MeridianConnectionProperty.SERIALIZATION.get(properties));
     }
     try {
-      return new org.apache.calcite.avatica.remote.Driver().connect("jdbc:avatica:remote:", properties);
+      return new MeridianRemoteDriver().connect("jdbc:avatica:remote:", properties);
     } catch (AvaticaClientRuntimeException e) {
       // The server refused the connection (for example, its connection limit); keep its SQLSTATE.
       throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);

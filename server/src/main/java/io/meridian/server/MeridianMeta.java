@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.MissingResultsException;
+import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.BuiltInConnectionProperty;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
@@ -52,6 +54,20 @@ final class MeridianMeta extends JdbcMeta {
     }
     super.openConnection(ch, info);
   }
+
+  /**
+   * A fetch of zero rows is what clients with a fetch size of 0 (Spark's default, for one) send, meaning "driver's
+   * choice"; Avatica would answer with no rows and "done", silently truncating the result (CALCITE-1806). Such a
+   * fetch gets a default-sized frame instead.
+   */
+  @Override
+  public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
+      throws NoSuchStatementException, MissingResultsException {
+    return super.fetch(h, offset, fetchMaxRowCount == 0 ? DEFAULT_FRAME_ROWS : fetchMaxRowCount);
+  }
+
+  /** Rows in a frame when the client leaves it to the server (Avatica's own default). */
+  static final int DEFAULT_FRAME_ROWS = 100;
 
   @Override
   protected Connection createConnection(String url, Properties info) throws SQLException {

@@ -69,7 +69,7 @@ final class SqlStatePreservingMeta implements InvocationHandler {
             AvaticaSeverity.ERROR), t);
       }
       if (c instanceof MeridianException m) {
-        return withCause(new AvaticaRuntimeException(message(m), m.errorCode().code(), m.errorCode().sqlState(),
+        return withCause(new AvaticaRuntimeException(message(m), m.errorCode().code(), m.sqlState(),
             AvaticaSeverity.ERROR), t);
       }
       if (c.getCause() == c) {

@@ -15,6 +15,7 @@ public class MeridianException extends RuntimeException {
   private final ErrorCode errorCode;
   private final String source;
   private final String remoteQuery;
+  private final String sqlState;
 
   public MeridianException(ErrorCode errorCode, String message) {
     this(errorCode, message, null, null, null);
@@ -25,8 +26,18 @@ public class MeridianException extends RuntimeException {
   }
 
   public MeridianException(ErrorCode errorCode, String message, String source, String remoteQuery, Throwable cause) {
+    this(errorCode, null, message, source, remoteQuery, cause);
+  }
+
+  /**
+   * With a SQLSTATE more precise than the code's own, such as the source's {@code 22012} (division by zero) for a
+   * {@link ErrorCode#SOURCE_QUERY_FAILED}.
+   */
+  public MeridianException(ErrorCode errorCode, String sqlState, String message, String source, String remoteQuery,
+      Throwable cause) {
     super(requireNonNull(message, "message is null"), cause);
     this.errorCode = requireNonNull(errorCode, "errorCode is null");
+    this.sqlState = sqlState != null ? sqlState : errorCode.sqlState();
     this.source = source;
     this.remoteQuery = remoteQuery;
   }
@@ -45,8 +56,13 @@ public class MeridianException extends RuntimeException {
     return Optional.ofNullable(remoteQuery);
   }
 
+  /** The SQLSTATE callers see: the code's, or a more precise one given when this was made. */
+  public String sqlState() {
+    return sqlState;
+  }
+
   /** Converts to the JDBC form, keeping the SQLSTATE and vendor code. */
   public SQLException toSqlException() {
-    return new SQLException(getMessage(), errorCode.sqlState(), errorCode.code(), this);
+    return new SQLException(getMessage(), sqlState, errorCode.code(), this);
   }
 }

@@ -153,7 +153,7 @@ public final class Main {
       err.println("error: " + sqlState(e) + " " + message(e));
       return ERROR;
     } catch (MeridianException e) {
-      err.println("error: " + e.errorCode().sqlState() + " " + e.getMessage());
+      err.println("error: " + e.sqlState() + " " + e.getMessage());
       return ERROR;
     } catch (IOException e) {
       err.println("error: " + ErrorCode.INTERNAL_ERROR.sqlState() + " " + e);

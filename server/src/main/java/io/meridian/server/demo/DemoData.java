@@ -123,9 +123,12 @@ public final class DemoData {
       ALTER TABLE plays ADD CONSTRAINT plays_track_fk FOREIGN KEY (track_id) REFERENCES tracks;
       CREATE INDEX payments_paid_at_idx ON payments (paid_at);
       CREATE INDEX plays_played_at_idx ON plays (played_at);
-      CREATE INDEX subscriptions_account_idx ON subscriptions (account_id)""";
+      CREATE INDEX subscriptions_account_idx ON subscriptions (account_id);
+      CREATE VIEW account_plans AS
+        SELECT DISTINCT ON (account_id) account_id, plan, started_at AS plan_since
+        FROM subscriptions ORDER BY account_id, started_at DESC, subscription_id DESC""";
 
-  private static final String DROP_TABLES = "DROP TABLE IF EXISTS plays, payments, subscriptions, tracks, artists, accounts";
+  private static final String DROP_TABLES = "DROP VIEW IF EXISTS account_plans; DROP TABLE IF EXISTS plays, payments, subscriptions, tracks, artists, accounts";
 
   /** A country: its currency, how local prices relate to US prices, how many accounts it has, and some cities. */
   private record Country(String code, String currency, double priceFactor, int decimals, int weight,

@@ -110,7 +110,7 @@ class DemoModelTest {
     Demo.writeModel(dir);
     SemanticModel model = ModelLoader.load(dir, new JdbcCatalog());
 
-    assertEquals(List.of("accounts", "subscriptions", "artists", "tracks", "plays", "payments"),
+    assertEquals(List.of("accounts", "subscriptions", "current_plans", "artists", "tracks", "plays", "payments"),
         model.tables().stream().map(SemanticTable::name).toList());
     for (String measure : List.of("plays.streams", "plays.listeners", "plays.listening_hours", "payments.revenue",
         "payments.paying_accounts")) {

@@ -108,7 +108,11 @@ public class JdbcConnector implements Connector {
     if (code != ErrorCode.SOURCE_UNAVAILABLE && query == null) {
       message = "source '" + source + "' failed: " + e.getMessage();
     }
-    return new MeridianException(code, message, source, query, e);
+    // Data exceptions (class 22, such as division by zero) and constraint violations (23) keep the source's SQLSTATE:
+    // they are precise, standard, and what the caller can act on.
+    String precise = code == ErrorCode.SOURCE_QUERY_FAILED && (state.startsWith("22") || state.startsWith("23"))
+        ? state : null;
+    return new MeridianException(code, precise, message, source, query, e);
   }
 
   @Override

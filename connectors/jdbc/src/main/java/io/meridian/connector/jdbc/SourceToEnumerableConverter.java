@@ -1,13 +1,23 @@
 package io.meridian.connector.jdbc;
 
 import java.util.List;
+import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.adapter.jdbc.JdbcToEnumerableConverter;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
 
 /**
  * The boundary where a JDBC source's part of a plan ends. It executes exactly as Calcite's
@@ -33,7 +43,59 @@ public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter
     SourceJdbcConvention convention = (SourceJdbcConvention) getInput().getConvention();
     JdbcImplementor implementor =
         new JdbcImplementor(convention.dialect, (JavaTypeFactory) getCluster().getTypeFactory());
-    return implementor.visitRoot(getInput()).asStatement().toSqlString(convention.dialect).getSql();
+    return implementor.visitRoot(typedParameters(getInput())).asStatement().toSqlString(convention.dialect).getSql();
+  }
+
+  /** Generates the source query with typed parameters (see {@link #typedParameters}). */
+  @Override
+  public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
+    RelNode input = typedParameters(getInput());
+    if (input == getInput()) {
+      return super.implement(implementor, pref);
+    }
+    return new SourceToEnumerableConverter(getCluster(), getTraitSet(), input).implementAsIs(implementor, pref);
+  }
+
+  private Result implementAsIs(EnumerableRelImplementor implementor, Prefer pref) {
+    return super.implement(implementor, pref);
+  }
+
+  /**
+   * Writes parameters as {@code CAST(? AS type)} with the type Calcite inferred, where that cast cannot change the
+   * value: otherwise a source may be unable to infer it (PostgreSQL: "could not determine data type of parameter"
+   * for {@code x IS NOT DISTINCT FROM ?} with a NULL value), and it tells the connector which parameters hold dates
+   * and timestamps. Strings are cast without a length (a length would truncate) and decimals not at all (a
+   * precision would reject or round a value the comparison should simply find unequal). Row limits and offsets
+   * keep bare parameters, which sources accept there.
+   */
+  static RelNode typedParameters(RelNode root) {
+    RexBuilder rexBuilder = root.getCluster().getRexBuilder();
+    RelDataTypeFactory types = root.getCluster().getTypeFactory();
+    RexShuttle cast = new RexShuttle() {
+      @Override
+      public RexNode visitDynamicParam(RexDynamicParam param) {
+        SqlTypeName name = param.getType().getSqlTypeName();
+        RelDataType target;
+        switch (name) {
+          case DATE, TIME, TIMESTAMP, BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE:
+            target = param.getType();
+            break;
+          case CHAR, VARCHAR:
+            target = types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR), true);
+            break;
+          default:
+            return param;
+        }
+        return rexBuilder.makeAbstractCast(target, param, false);
+      }
+    };
+    return root.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode other) {
+        RelNode visited = super.visit(other);
+        return visited instanceof Sort ? visited : visited.accept(cast);
+      }
+    });
   }
 
   /** Shown only in EXPLAIN (not in the digest, which must stay cheap), hence {@code explain} and not {@code explainTerms}. */

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -41,6 +42,7 @@ final class TrackingDataSource implements DataSource {
   private final int fetchSize;
   private final JdbcDialectSupport dialect;
   private final SourceQueryListener listener;
+  private final ParameterTypes parameterTypes = new ParameterTypes();
 
   TrackingDataSource(String source, DataSource pool, int fetchSize, JdbcDialectSupport dialect,
       SourceQueryListener listener) {
@@ -124,6 +126,11 @@ final class TrackingDataSource implements DataSource {
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
       String name = method.getName();
+      if (preparedSql != null && (name.equals("setInt") || name.equals("setLong")) && args.length == 2) {
+        if (setTemporal((Integer) args[0], ((Number) args[1]).longValue())) {
+          return null;
+        }
+      }
       if (name.startsWith("execute")) {
         String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : preparedSql;
         listener.querySent(source, sql);
@@ -143,6 +150,32 @@ final class TrackingDataSource implements DataSource {
         }
       }
       return TrackingDataSource.invoke(delegate, method, args);
+    }
+
+    /**
+     * Calcite's JDBC adapter binds DATE, TIME and TIMESTAMP parameters in its internal form (days, milliseconds of
+     * the day, milliseconds since the epoch as a wall clock), which a source rejects ({@code date = integer}). When
+     * the source says the parameter is temporal, bind the value it stands for instead.
+     */
+    private boolean setTemporal(int index, long value) throws SQLException {
+      int type = parameterTypes.apply(preparedSql, (PreparedStatement) delegate, index);
+      PreparedStatement ps = (PreparedStatement) delegate;
+      switch (type) {
+        case java.sql.Types.DATE:
+          ps.setDate(index, java.sql.Date.valueOf(LocalDate.ofEpochDay(value)));
+          return true;
+        case java.sql.Types.TIMESTAMP:
+        case java.sql.Types.TIMESTAMP_WITH_TIMEZONE:
+          ps.setTimestamp(index, Timestamp.valueOf(LocalDateTime.ofEpochSecond(Math.floorDiv(value, 1000),
+              (int) Math.floorMod(value, 1000) * 1_000_000, ZoneOffset.UTC)));
+          return true;
+        case java.sql.Types.TIME:
+        case java.sql.Types.TIME_WITH_TIMEZONE:
+          ps.setTime(index, java.sql.Time.valueOf(java.time.LocalTime.ofNanoOfDay(value * 1_000_000)));
+          return true;
+        default:
+          return false;
+      }
     }
 
     private void register() {
@@ -182,6 +215,12 @@ final class TrackingDataSource implements DataSource {
           && args[0] instanceof Integer column) {
         return timestamp(column);
       }
+      if (method.getName().equals("getDate") && args != null && args.length == 1
+          && args[0] instanceof Integer column) {
+        // Through LocalDate: a date whose midnight does not exist in the JVM's zone would otherwise move a day.
+        LocalDate value = delegate.getObject(column, LocalDate.class);
+        return value == null ? null : java.sql.Date.valueOf(value);
+      }
       if (method.getName().equals("next")) {
         try {
           return delegate.next();
@@ -211,6 +250,38 @@ final class TrackingDataSource implements DataSource {
       }
       LocalDateTime value = delegate.getObject(column, LocalDateTime.class);
       return value == null ? null : Timestamp.valueOf(value);
+    }
+  }
+
+  /**
+   * The JDBC types of a statement's parameters as the source describes them, remembered per SQL text (a bounded
+   * LRU) so a repeated statement does not ask again.
+   */
+  private static final class ParameterTypes {
+    private static final int CAPACITY = 1000;
+    private final java.util.Map<String, int[]> bySql = java.util.Collections.synchronizedMap(
+        new java.util.LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(java.util.Map.Entry<String, int[]> eldest) {
+            return size() > CAPACITY;
+          }
+        });
+
+    int apply(String sql, PreparedStatement ps, int index) {
+      int[] types = bySql.get(sql);
+      if (types == null) {
+        try {
+          java.sql.ParameterMetaData md = ps.getParameterMetaData();
+          types = new int[md.getParameterCount() + 1];
+          for (int i = 1; i < types.length; i++) {
+            types[i] = md.getParameterType(i);
+          }
+        } catch (SQLException e) {
+          types = new int[0]; // The source cannot say; bind values as given.
+        }
+        bySql.put(sql, types);
+      }
+      return index < types.length ? types[index] : java.sql.Types.OTHER;
     }
   }
 

@@ -73,6 +73,9 @@ public final class PostgreSqlDialectSupport implements JdbcDialectSupport {
     // Time grains (date_trunc) and timestamptz values must not depend on the JVM's zone, which PgJDBC would
     // otherwise give the session; UTC matches how timestamptz values are presented.
     pool.setConnectionInitSql("SET TIME ZONE 'UTC'");
+    // With autocommit off, HikariCP commits the init statement only when internal queries are isolated; otherwise
+    // the SET belongs to the first query's transaction and is undone when that transaction rolls back.
+    pool.setIsolateInternalQueries(true);
     pool.addDataSourceProperty("defaultRowFetchSize", String.valueOf(fetchSize));
     pool.addDataSourceProperty("ApplicationName", "meridian");
   }
