@@ -51,14 +51,11 @@ public final class Demo implements AutoCloseable {
 
   /** Queries printed at start-up; the demo test runs each of them. */
   public static final List<Example> EXAMPLES = List.of(
-      new Example("Revenue by country and plan (paid payments)", """
-          SELECT a.country, s.plan, p.currency, SUM(p.amount) AS revenue, COUNT(*) AS payments
-          FROM warehouse.payments p
-          JOIN warehouse.subscriptions s ON p.subscription_id = s.subscription_id
-          JOIN warehouse.accounts a ON p.account_id = a.account_id
-          WHERE p.status = 'paid'
-          GROUP BY a.country, s.plan, p.currency
-          ORDER BY revenue DESC
+      new Example("Governed metrics: streams and ARPU (in USD) by country and current plan", """
+          SELECT country, plan, SUM(streams) AS streams, AGGREGATE(arpu) AS arpu
+          FROM semantic.plays
+          GROUP BY country, plan
+          ORDER BY streams DESC
           LIMIT 10"""),
       new Example("Top artists by number of tracks", """
           SELECT ar.name, ar.genre, COUNT(*) AS tracks
