@@ -15,6 +15,8 @@ import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.BuiltInConnectionProperty;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
+import org.apache.calcite.avatica.jdbc.StatementInfo;
+import org.apache.calcite.avatica.jdbc.StatementInfos;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 
 /**
@@ -65,6 +67,39 @@ final class MeridianMeta extends JdbcMeta {
       throws NoSuchStatementException, MissingResultsException {
     return super.fetch(h, offset, fetchMaxRowCount == 0 ? DEFAULT_FRAME_ROWS : fetchMaxRowCount);
   }
+
+  /**
+   * Closing a statement first cancels it, so a query still running stops at its source. Avatica's protocol has no
+   * cancel request; Meridian's remote driver sends a close when the client calls {@code Statement.cancel()} or the
+   * statement's query timeout passes (the client then reopens the statement transparently).
+   */
+  @Override
+  public void closeStatement(StatementHandle h) {
+    StatementInfo info = getStatementCache().getIfPresent(h.id);
+    java.sql.Statement statement = info == null ? null : StatementInfos.statement(info);
+    if (statement != null) {
+      try {
+        statement.cancel();
+        closedWhileRunning.put(h.id, Boolean.TRUE);
+      } catch (SQLException e) {
+        // Already finished or closed: nothing runs that could be cancelled.
+      }
+    }
+    super.closeStatement(h);
+  }
+
+  /**
+   * Whether the statement was closed by its client, so that a failure of its execution reads "cancelled" (57014)
+   * rather than whatever the close made the execution trip over ("Statement closed").
+   */
+  boolean closedByClient(int statementId) {
+    return closedWhileRunning.getIfPresent(statementId) != null;
+  }
+
+  /** Statements closed by their clients, remembered briefly (an execution fails within moments of its close). */
+  private final com.google.common.cache.Cache<Integer, Boolean> closedWhileRunning =
+      com.google.common.cache.CacheBuilder.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(1))
+          .maximumSize(10_000).build();
 
   /** Rows in a frame when the client leaves it to the server (Avatica's own default). */
   static final int DEFAULT_FRAME_ROWS = 100;

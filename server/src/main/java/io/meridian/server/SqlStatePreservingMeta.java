@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.AvaticaSqlException;
+import org.apache.calcite.avatica.Meta.StatementHandle;
 import org.apache.calcite.avatica.NoSuchConnectionException;
+import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.slf4j.Logger;
@@ -51,8 +53,21 @@ final class SqlStatePreservingMeta implements InvocationHandler {
     try {
       return method.invoke(delegate, args);
     } catch (InvocationTargetException e) {
+      if (args != null && args.length > 0 && args[0] instanceof StatementHandle h
+          && delegate instanceof MeridianMeta m && m.closedByClient(h.id)
+          && !(e.getCause() instanceof NoSuchStatementException)) {
+        return throwCancelled(e.getCause());
+      }
       throw translate(e.getCause());
     }
+  }
+
+  private static Object throwCancelled(Throwable cause) {
+    AvaticaRuntimeException cancelled = new AvaticaRuntimeException("query cancelled by the client (Statement.cancel "
+        + "or its query timeout)", ErrorCode.QUERY_CANCELLED.code(), ErrorCode.QUERY_CANCELLED.sqlState(),
+        AvaticaSeverity.ERROR);
+    cancelled.initCause(cause);
+    throw cancelled;
   }
 
   /** The exception to give Avatica's handler in place of {@code t}. */
