@@ -160,6 +160,26 @@ class SemanticQueryTest {
     assertEquals("1", ranked.get(0).get(1));
   }
 
+  /** orders (warehouse) -> customers (warehouse) -> segments (crm): the fact query joins across sources in Meridian. */
+  @Test
+  void measuresGroupedByADimensionOfAnotherSource() throws SQLException {
+    java.util.Map<String, java.math.BigDecimal> expected = new java.util.TreeMap<>();
+    java.util.Map<Integer, String> segments = new java.util.HashMap<>();
+    for (List<String> row : postgres("crm", "SELECT customer_id, segment FROM segments")) {
+      segments.put(Integer.parseInt(row.get(0)), row.get(1));
+    }
+    for (List<String> row : postgres("sales", "SELECT customer_id, amount FROM orders WHERE amount IS NOT NULL")) {
+      String segment = segments.getOrDefault(Integer.parseInt(row.get(0)), "NULL");
+      expected.merge(segment, new java.math.BigDecimal(row.get(1)), java.math.BigDecimal::add);
+    }
+    java.util.Map<String, java.math.BigDecimal> actual = new java.util.TreeMap<>();
+    for (List<String> row : meridian("SELECT segment, revenue FROM semantic.orders GROUP BY segment")) {
+      actual.put(row.get(0) == null ? "NULL" : row.get(0), new java.math.BigDecimal(row.get(1)));
+    }
+    assertEquals(expected.keySet(), actual.keySet());
+    expected.forEach((k, v) -> assertEquals(0, v.compareTo(actual.get(k)), k));
+  }
+
   @Test
   void runningTotalOverMonths() throws SQLException {
     List<List<String>> expected = postgres("sales", """
