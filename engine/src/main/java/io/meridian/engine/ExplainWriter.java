@@ -33,6 +33,9 @@ final class ExplainWriter extends RelWriterImpl {
     int i = 1;
     for (SourceToEnumerableConverter source : writer.sourceQueries) {
       pw.println("  [" + i++ + "] " + source.sourceName() + ": " + source.sourceQuery().replace("\n", "\n      "));
+      for (String detail : source.sourceDetails()) {
+        pw.println("      -- " + detail);
+      }
     }
     if (writer.sourceQueries.isEmpty()) {
       pw.println("  (none)");

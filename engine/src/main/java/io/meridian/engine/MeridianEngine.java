@@ -6,6 +6,8 @@ import io.meridian.cache.PlanCache;
 import io.meridian.connector.jdbc.GenericJdbcDialectSupport;
 import io.meridian.connector.jdbc.JdbcConnector;
 import io.meridian.connector.jdbc.JdbcSourceSettings;
+import io.meridian.connector.lake.LakeConnector;
+import io.meridian.connector.lake.LakeSettings;
 import io.meridian.connector.postgresql.PostgreSqlConnector;
 import io.meridian.engine.config.ConfigLoader;
 import io.meridian.engine.config.MeridianConfig;
@@ -139,6 +141,25 @@ public final class MeridianEngine implements AutoCloseable {
   }
 
   private Connector createConnector(SourceConfig source) {
+    if (source.kind() == io.meridian.spi.SourceKind.LAKE) {
+      Path folder = config.file().getParent();
+      Map<String, String> catalog = new java.util.HashMap<>(source.catalog());
+      // A local warehouse folder is relative to the configuration file, like every other path in it.
+      String warehouse = catalog.get("warehouse");
+      if (warehouse != null && !warehouse.contains("://") && !warehouse.startsWith("file:")) {
+        catalog.put("warehouse", folder.resolve(warehouse).normalize().toString());
+      }
+      if (source.user() != null) {
+        catalog.putIfAbsent("jdbc.user", source.user());
+      }
+      if (source.password() != null) {
+        catalog.putIfAbsent("jdbc.password", source.password());
+      }
+      return LakeConnector.create(new LakeSettings(source.name(), catalog, source.namespace(),
+          Optional.ofNullable(source.parquetRoot()).map(p -> folder.resolve(p).normalize()),
+          source.pool().maxSize(), source.pool().connectionTimeout(), source.memoryLimit(), source.threads()),
+          queryLog);
+    }
     JdbcSourceSettings settings = new JdbcSourceSettings(source.name(), source.url(), source.user(), source.password(),
         source.schema(), source.fetchSize(), source.pool().maxSize(), source.pool().connectionTimeout(),
         source.pool().idleTimeout(), source.pool().maxLifetime(), source.properties());

@@ -7,7 +7,9 @@ public enum SourceKind {
   /** PostgreSQL through its own JDBC driver. */
   POSTGRESQL,
   /** Any other JDBC warehouse, described by a dialect name. */
-  JDBC;
+  JDBC,
+  /** Apache Iceberg tables and Parquet folders, read by an embedded DuckDB. */
+  LAKE;
 
   /** The spelling used in configuration files. */
   public String configName() {

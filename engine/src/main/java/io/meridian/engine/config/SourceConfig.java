@@ -20,6 +20,15 @@ import java.util.Map;
  * @param fetchSize {@code fetch-size}: rows per round trip when streaming from the source (1..100000, default 1000)
  * @param pool {@code pool}: the connection pool
  * @param properties {@code properties}: extra JDBC driver properties
+ * @param catalog {@code catalog}: for {@code kind: lake}, the Iceberg catalog's properties ({@code type}: hadoop, jdbc
+ *     or rest; {@code warehouse}; {@code uri}; any other Iceberg catalog property)
+ * @param namespace {@code namespace}: for {@code kind: lake}, the Iceberg namespace whose tables are exposed
+ *     (default {@code default})
+ * @param parquetRoot {@code parquet-root}: for {@code kind: lake}, a folder whose subfolders are Parquet tables
+ *     (Hive-style {@code key=value} partition folders inside); relative to the configuration file
+ * @param memoryLimit {@code memory-limit}: for {@code kind: lake}, the embedded DuckDB's memory limit per connection
+ *     (default {@code 2GB})
+ * @param threads {@code threads}: for {@code kind: lake}, DuckDB threads per query (default 2)
  */
 public record SourceConfig(
     String name,
@@ -31,7 +40,12 @@ public record SourceConfig(
     String dialect,
     Integer fetchSize,
     PoolConfig pool,
-    Map<String, String> properties) {
+    Map<String, String> properties,
+    Map<String, String> catalog,
+    String namespace,
+    String parquetRoot,
+    String memoryLimit,
+    Integer threads) {
 
   public SourceConfig {
     checkName("name", name);
@@ -40,9 +54,16 @@ public record SourceConfig(
           + " are Meridian's own schemas)");
     }
     if (kind == null) {
-      throw new IllegalArgumentException("kind is required (one of: postgresql, jdbc)");
+      throw new IllegalArgumentException("kind is required (one of: postgresql, jdbc, lake)");
     }
-    if (url == null || !url.startsWith("jdbc:")) {
+    if (kind == SourceKind.LAKE) {
+      if (url != null) {
+        throw new IllegalArgumentException("a lake source has no url; give catalog (Iceberg) and/or parquet-root");
+      }
+      if ((catalog == null || catalog.isEmpty()) && parquetRoot == null) {
+        throw new IllegalArgumentException("a lake source needs catalog (Iceberg catalog properties) or parquet-root");
+      }
+    } else if (url == null || !url.startsWith("jdbc:")) {
       throw new IllegalArgumentException("url must be a JDBC URL (jdbc:...), got "
           + (url == null ? "nothing" : "'" + url + "'"));
     }
@@ -55,6 +76,10 @@ public record SourceConfig(
     fetchSize = checkRange("fetch-size", fetchSize == null ? 1000 : fetchSize, 1, 100_000);
     pool = pool == null ? PoolConfig.DEFAULT : pool;
     properties = properties == null ? Map.of() : Map.copyOf(properties);
+    catalog = catalog == null ? Map.of() : Map.copyOf(catalog);
+    namespace = namespace == null ? "default" : namespace;
+    memoryLimit = memoryLimit == null ? "2GB" : memoryLimit;
+    threads = checkRange("threads", threads == null ? 2 : threads, 1, 256);
   }
 
   /** Schema names Meridian uses itself: semantic tables and system tables. */
@@ -63,6 +88,7 @@ public record SourceConfig(
   @Override
   public String toString() {
     // Never print the password.
-    return "SourceConfig[name=" + name + ", kind=" + kind.configName() + ", url=" + url + ", user=" + user + "]";
+    return "SourceConfig[name=" + name + ", kind=" + kind.configName() + ", url=" + url + ", user=" + user
+        + (catalog.isEmpty() ? "" : ", catalog type=" + catalog.get("type")) + "]";
   }
 }

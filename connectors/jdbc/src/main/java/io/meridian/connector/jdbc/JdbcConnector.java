@@ -15,6 +15,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
+import javax.sql.DataSource;
 import java.util.Set;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.jdbc.SourceJdbcSchema;
@@ -36,10 +38,23 @@ public class JdbcConnector implements Connector {
   private final JdbcSourceSettings settings;
   private final JdbcDialectSupport dialect;
   private final HikariDataSource pool;
-  private final SourceJdbcSchema schema;
+  private final Schema schema;
+
+  /** Makes the Calcite schema of a source from its pieces; the default discovers tables through JDBC metadata. */
+  @FunctionalInterface
+  public interface SchemaFactory {
+    Schema create(JdbcSourceSettings settings, DataSource dataSource, SourceJdbcConvention convention,
+        Function<SQLException, RuntimeException> failure);
+  }
 
   public JdbcConnector(SourceKind kind, JdbcSourceSettings settings, JdbcDialectSupport dialect,
       SourceQueryListener listener) {
+    this(kind, settings, dialect, listener, (s, dataSource, convention, failure) -> new SourceJdbcSchema(s.name(),
+        dataSource, dialect.sqlDialect(), convention, s.schema(), dialect::columnType, dialect::rowCount, failure));
+  }
+
+  public JdbcConnector(SourceKind kind, JdbcSourceSettings settings, JdbcDialectSupport dialect,
+      SourceQueryListener listener, SchemaFactory schemaFactory) {
     this.kind = requireNonNull(kind, "kind is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.dialect = requireNonNull(dialect, "dialect is null");
@@ -48,8 +63,7 @@ public class JdbcConnector implements Connector {
         new TrackingDataSource(settings.name(), pool, settings.fetchSize(), dialect, listener);
     SourceJdbcConvention convention =
         new SourceJdbcConvention(dialect, schemaExpression(settings.name()), settings.name());
-    this.schema = new SourceJdbcSchema(settings.name(), dataSource, dialect.sqlDialect(), convention,
-        settings.schema(), dialect::columnType, dialect::rowCount, this::failure);
+    this.schema = schemaFactory.create(settings, dataSource, convention, this::failure);
   }
 
   private static HikariConfig poolConfig(JdbcSourceSettings settings, JdbcDialectSupport dialect) {
@@ -69,6 +83,7 @@ public class JdbcConnector implements Connector {
     config.setReadOnly(true);
     settings.properties().forEach(config::addDataSourceProperty);
     dialect.configureStreaming(config, settings.fetchSize());
+    dialect.configurePool(config);
     return config;
   }
 

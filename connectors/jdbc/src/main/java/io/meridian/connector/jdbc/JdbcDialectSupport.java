@@ -5,8 +5,10 @@ import io.meridian.spi.Capability;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexNode;
@@ -34,6 +36,9 @@ public interface JdbcDialectSupport {
    */
   default void configureStreaming(HikariConfig pool, int fetchSize) {}
 
+  /** Any other pool settings the source needs (the default pool is read-only, autocommit). */
+  default void configurePool(HikariConfig pool) {}
+
   /**
    * Maps a column reported by {@link java.sql.DatabaseMetaData#getColumns}; returns null to use the generic
    * mapping.
@@ -51,6 +56,27 @@ public interface JdbcDialectSupport {
   /** Whether the source can run a join of this type on this condition; otherwise it runs in Meridian. */
   default boolean canPushJoin(JoinRelType type, RexNode condition) {
     return true;
+  }
+
+  /**
+   * Adjusts the source's part of a plan just before its SQL is generated, for sources whose tables need more than a
+   * name (the lake encodes the scan's planning filter and snapshot into its table references). Default: unchanged.
+   */
+  default RelNode beforeSqlGeneration(RelNode sourcePlan) {
+    return sourcePlan;
+  }
+
+  /**
+   * Rewrites a query on the connection that will run it, just before it runs (the lake turns its table references
+   * into reads of exactly the files Iceberg planned). Default: unchanged.
+   */
+  default String beforeExecution(Connection connection, String sql) throws SQLException {
+    return sql;
+  }
+
+  /** Lines EXPLAIN adds under a query sent to this source (the lake: snapshot, files and partitions read). */
+  default List<String> explain(String sql) {
+    return List.of();
   }
 
   /** An estimate of a table's rows, for join ordering; empty when unknown. */

@@ -31,6 +31,11 @@ public final class SourceJdbcConvention extends JdbcConvention {
     return sourceName;
   }
 
+  /** What the source can do and how to talk to it. */
+  public JdbcDialectSupport support() {
+    return support;
+  }
+
   @Override
   public void register(RelOptPlanner planner) {
     for (RelOptRule rule : JdbcRules.rules(this, RelFactories.LOGICAL_BUILDER)) {

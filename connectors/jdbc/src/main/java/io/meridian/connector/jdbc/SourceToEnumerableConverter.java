@@ -43,13 +43,24 @@ public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter
     SourceJdbcConvention convention = (SourceJdbcConvention) getInput().getConvention();
     JdbcImplementor implementor =
         new JdbcImplementor(convention.dialect, (JavaTypeFactory) getCluster().getTypeFactory());
-    return implementor.visitRoot(typedParameters(getInput())).asStatement().toSqlString(convention.dialect).getSql();
+    return implementor.visitRoot(forSource(getInput())).asStatement().toSqlString(convention.dialect).getSql();
+  }
+
+  /** What EXPLAIN adds under the source query (see {@link JdbcDialectSupport#explain}). */
+  public List<String> sourceDetails() {
+    return ((SourceJdbcConvention) getInput().getConvention()).support().explain(sourceQuery());
+  }
+
+  /** The source's part of the plan as its SQL is generated from it. */
+  private static RelNode forSource(RelNode input) {
+    SourceJdbcConvention convention = (SourceJdbcConvention) input.getConvention();
+    return convention.support().beforeSqlGeneration(typedParameters(input));
   }
 
   /** Generates the source query with typed parameters (see {@link #typedParameters}). */
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-    RelNode input = typedParameters(getInput());
+    RelNode input = forSource(getInput());
     if (input == getInput()) {
       return super.implement(implementor, pref);
     }

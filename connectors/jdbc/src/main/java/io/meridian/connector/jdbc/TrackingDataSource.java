@@ -99,6 +99,10 @@ final class TrackingDataSource implements DataSource {
       if (name.equals("unwrap") || name.equals("isWrapperFor")) {
         return TrackingDataSource.invoke(delegate, method, args);
       }
+      if (name.equals("prepareStatement") && args != null && args[0] instanceof String sql) {
+        args = args.clone();
+        args[0] = dialect.beforeExecution(delegate, sql);
+      }
       Object result = TrackingDataSource.invoke(delegate, method, args);
       if (result instanceof PreparedStatement ps) {
         ps.setFetchSize(fetchSize);
@@ -130,6 +134,10 @@ final class TrackingDataSource implements DataSource {
         if (setTemporal((Integer) args[0], ((Number) args[1]).longValue())) {
           return null;
         }
+      }
+      if (name.startsWith("execute") && args != null && args.length > 0 && args[0] instanceof String given) {
+        args = args.clone();
+        args[0] = dialect.beforeExecution(delegate.getConnection(), given);
       }
       if (name.startsWith("execute")) {
         String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : preparedSql;

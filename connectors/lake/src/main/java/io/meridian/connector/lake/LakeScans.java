@@ -1,0 +1,225 @@
+package io.meridian.connector.lake;
+
+import static io.meridian.connector.lake.LakeTypes.literal;
+import static io.meridian.connector.lake.LakeTypes.quote;
+import static java.util.Objects.requireNonNull;
+
+import io.meridian.spi.ErrorCode;
+import io.meridian.spi.MeridianException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableScan;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Plans lake scans and writes the DuckDB relation that reads them.
+ *
+ * <p>Design note. Iceberg plans the scan: the snapshot, partition pruning, file pruning on column statistics, and
+ * which delete files apply to which data file (respecting sequence numbers). DuckDB then reads exactly those data
+ * files, by Iceberg field id (so renamed, added and dropped columns read correctly in old files), pruning row groups
+ * and reading only the columns the query needs. Deletes are applied in the same columnar query: data files are
+ * grouped by the delete files that apply to them, and each group excludes its position deletes (file name and row
+ * number) and its equality deletes (an anti-join on the equality columns). So every path is both exact and columnar;
+ * nothing falls back to row-by-row reading.
+ */
+final class LakeScans {
+  /** A column as DuckDB describes it. */
+  record Column(String name, String type) {}
+
+  /** A planned scan: the DuckDB relation and what EXPLAIN tells about it. */
+  record Planned(String relation, List<String> details, List<String> dataFiles) {}
+
+  private final LakeCatalog catalog;
+  private final DataSource duckDb;
+
+  LakeScans(LakeCatalog catalog, DataSource duckDb) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.duckDb = requireNonNull(duckDb, "duckDb is null");
+  }
+
+  Planned plan(LakeScanSpec spec) {
+    Table table = catalog.icebergTable(spec.table()).orElse(null);
+    if (table == null) {
+      if (catalog.parquetFolder(spec.table()).isPresent()) {
+        return parquetFolder(spec);
+      }
+      throw new MeridianException(ErrorCode.UNKNOWN_TABLE, "lake table '" + spec.table() + "' of source '"
+          + catalog.source() + "' no longer exists", catalog.source(), null, null);
+    }
+    TableScan scan = table.newScan();
+    if (spec.snapshotId().isPresent()) {
+      scan = scan.useSnapshot(spec.snapshotId().get());
+    } else if (spec.asOfMillis().isPresent()) {
+      scan = scan.asOfTime(spec.asOfMillis().get());
+    }
+    scan = scan.filter(spec.filter());
+    Schema schema = scan.schema();
+    Snapshot snapshot = scan.snapshot();
+    List<FileScanTask> tasks = new ArrayList<>();
+    if (snapshot != null) {
+      try (CloseableIterable<FileScanTask> planned = scan.planFiles()) {
+        planned.forEach(tasks::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    // Data files grouped by the delete files that apply to them.
+    Map<List<String>, List<FileScanTask>> groups = new LinkedHashMap<>();
+    for (FileScanTask task : tasks) {
+      List<String> key = task.deletes().stream().map(d -> d.location()).sorted().toList();
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(task);
+    }
+    List<String> parts = new ArrayList<>();
+    int positionDeletes = 0;
+    int equalityDeletes = 0;
+    for (List<FileScanTask> group : groups.values()) {
+      List<DeleteFile> deletes = group.get(0).deletes();
+      positionDeletes += (int) deletes.stream().filter(d -> d.content() == FileContent.POSITION_DELETES).count();
+      equalityDeletes += (int) deletes.stream().filter(d -> d.content() == FileContent.EQUALITY_DELETES).count();
+      parts.add(groupRelation(schema, group, deletes));
+    }
+    String relation = parts.isEmpty() ? empty(schema) : String.join("\nUNION ALL\n", parts);
+    List<String> dataFiles = tasks.stream().map(t -> localPath(t.file().location())).toList();
+    List<String> details = new ArrayList<>();
+    details.add("lake table " + spec.table() + " (Iceberg, format v" + formatVersion(table) + "), snapshot "
+        + (snapshot == null ? "none (empty table)" : snapshot.snapshotId()
+            + (spec.snapshotId().isPresent() || spec.asOfMillis().isPresent() ? " (pinned)" : " (current)")));
+    details.add("planning filter: " + spec.filter());
+    String totalFiles = snapshot == null ? "0" : snapshot.summary().getOrDefault("total-data-files", "?");
+    long partitions = tasks.stream().map(t -> t.spec().partitionToPath(t.file().partition())).distinct().count();
+    details.add("files read: " + tasks.size() + " of " + totalFiles + " (" + partitions + " partition"
+        + (partitions == 1 ? "" : "s") + ")");
+    details.add("deletes applied: " + (positionDeletes + equalityDeletes == 0 ? "none"
+        : positionDeletes + " position delete file(s), " + equalityDeletes + " equality delete file(s), as anti-joins"));
+    details.add("read by DuckDB by field id: only the columns and row groups the query needs; the query's filter, "
+        + "aggregation and limit run there");
+    return new Planned(relation, details, dataFiles);
+  }
+
+  private static String formatVersion(Table table) {
+    if (table instanceof org.apache.iceberg.HasTableOperations ops) {
+      return String.valueOf(ops.operations().current().formatVersion());
+    }
+    return "?";
+  }
+
+  /** One group of data files with the same deletes, as a DuckDB query. */
+  private static String groupRelation(Schema schema, List<FileScanTask> group, List<DeleteFile> deletes) {
+    boolean positions = deletes.stream().anyMatch(d -> d.content() == FileContent.POSITION_DELETES);
+    StringBuilder sql = new StringBuilder("SELECT ").append(selectList(schema, "t"))
+        .append(" FROM read_parquet(").append(fileList(group.stream().map(t -> t.file().location()).toList()))
+        .append(", schema = ").append(schemaMap(schema.columns()))
+        .append(positions ? ", filename = true, file_row_number = true" : "")
+        .append(") AS t");
+    List<String> conditions = new ArrayList<>();
+    List<String> positionFiles = deletes.stream().filter(d -> d.content() == FileContent.POSITION_DELETES)
+        .map(DeleteFile::location).toList();
+    if (!positionFiles.isEmpty()) {
+      conditions.add("NOT EXISTS (SELECT 1 FROM read_parquet(" + fileList(positionFiles) + ") AS d "
+          + "WHERE regexp_replace(d.file_path, '^file:(//)?', '') = t.filename AND d.pos = t.file_row_number)");
+    }
+    Map<List<Integer>, List<String>> byColumns = new LinkedHashMap<>();
+    for (DeleteFile d : deletes) {
+      if (d.content() == FileContent.EQUALITY_DELETES) {
+        byColumns.computeIfAbsent(d.equalityFieldIds(), k -> new ArrayList<>()).add(d.location());
+      }
+    }
+    byColumns.forEach((ids, files) -> {
+      List<Types.NestedField> fields = ids.stream().map(schema::findField).toList();
+      if (fields.contains(null)) {
+        throw new MeridianException(ErrorCode.NOT_SUPPORTED, "an equality delete refers to a column that is no "
+            + "longer in the table's schema; Meridian cannot apply it exactly");
+      }
+      String match = fields.stream().map(f -> "e." + quote(f.name()) + " IS NOT DISTINCT FROM t." + quote(f.name()))
+          .collect(Collectors.joining(" AND "));
+      conditions.add("NOT EXISTS (SELECT 1 FROM read_parquet(" + fileList(files) + ", schema = " + schemaMap(fields)
+          + ") AS e WHERE " + match + ")");
+    });
+    if (!conditions.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", conditions));
+    }
+    return sql.toString();
+  }
+
+  /** The table's columns, nested values and UUIDs as text. */
+  private static String selectList(Schema schema, String alias) {
+    return schema.columns().stream().map(f -> LakeTypes.asText(f.type())
+        ? "CAST(" + alias + "." + quote(f.name()) + " AS VARCHAR) AS " + quote(f.name())
+        : alias + "." + quote(f.name())).collect(Collectors.joining(", "));
+  }
+
+  /** No rows, with the table's columns. */
+  private static String empty(Schema schema) {
+    return "SELECT " + schema.columns().stream()
+        .map(f -> "CAST(NULL AS " + (LakeTypes.asText(f.type()) ? "VARCHAR" : LakeTypes.duckDbType(f.type()))
+            + ") AS " + quote(f.name()))
+        .collect(Collectors.joining(", ")) + " WHERE FALSE";
+  }
+
+  /** DuckDB's {@code read_parquet} schema argument: columns by Iceberg field id, with today's names and types. */
+  private static String schemaMap(List<Types.NestedField> fields) {
+    return "MAP {" + fields.stream().map(f -> f.fieldId() + ": {name: " + literal(f.name()) + ", type: "
+        + literal(LakeTypes.duckDbType(f.type())) + ", default_value: NULL}").collect(Collectors.joining(", ")) + "}";
+  }
+
+  private static String fileList(List<String> locations) {
+    return "[" + locations.stream().map(l -> literal(localPath(l))).collect(Collectors.joining(", ")) + "]";
+  }
+
+  /** DuckDB reads local paths; object storage needs its httpfs extension, which cannot be installed here. */
+  static String localPath(String location) {
+    if (location.startsWith("file://")) {
+      return location.substring("file://".length());
+    }
+    if (location.startsWith("file:")) {
+      return location.substring("file:".length());
+    }
+    if (location.startsWith("/")) {
+      return location;
+    }
+    throw new MeridianException(ErrorCode.NOT_SUPPORTED, "lake file " + location + " is not on the local file "
+        + "system; reading object storage needs DuckDB's httpfs extension, which this installation cannot load");
+  }
+
+  private Planned parquetFolder(LakeScanSpec spec) {
+    String glob = catalog.parquetFolder(spec.table()).orElseThrow().toAbsolutePath() + "/**/*.parquet";
+    String relation = "SELECT * FROM read_parquet(" + literal(glob) + ", hive_partitioning = true, "
+        + "union_by_name = true)";
+    return new Planned(relation, List.of("Parquet folder " + spec.table() + " (Hive partitions): partitions "
+        + "pruned by DuckDB from the folder names, row groups from column statistics"), List.of(glob));
+  }
+
+  /** The columns of a Parquet folder table, as DuckDB reads them. */
+  List<Column> parquetColumns(String table) {
+    String glob = catalog.parquetFolder(table).orElseThrow().toAbsolutePath() + "/**/*.parquet";
+    try (Connection c = duckDb.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + literal(glob)
+            + ", hive_partitioning = true, union_by_name = true)")) {
+      List<Column> columns = new ArrayList<>();
+      while (rs.next()) {
+        columns.add(new Column(rs.getString(1), rs.getString(2)));
+      }
+      return columns;
+    } catch (SQLException e) {
+      throw new MeridianException(ErrorCode.SOURCE_QUERY_FAILED, "source '" + catalog.source() + "': cannot read "
+          + "the Parquet folder " + table + ": " + e.getMessage(), catalog.source(), null, e);
+    }
+  }
+}
