@@ -84,7 +84,9 @@ public final class MeridianEngine implements AutoCloseable {
   private MeridianEngine(MeridianConfig config) {
     this.config = requireNonNull(config, "config is null");
     this.typeFactory = new JavaTypeFactoryImpl(MeridianTypeSystem.INSTANCE);
-    this.rootSchema = CalciteSchema.createRootSchema(false, true);
+    // Without Calcite's schema cache: it snapshots each schema's table list at first use, so tables created later, and
+    // lake tables pinned to a snapshot by name, would not be found. Connectors cache what is worth caching.
+    this.rootSchema = CalciteSchema.createRootSchema(false, false);
     Map<String, Connector> map = new LinkedHashMap<>();
     try {
       for (SourceConfig source : config.sources()) {

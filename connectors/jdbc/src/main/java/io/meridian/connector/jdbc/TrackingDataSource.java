@@ -229,6 +229,25 @@ final class TrackingDataSource implements DataSource {
         LocalDate value = delegate.getObject(column, LocalDate.class);
         return value == null ? null : java.sql.Date.valueOf(value);
       }
+      if (method.getName().equals("getTime") && args != null && args.length == 1
+          && args[0] instanceof Integer column) {
+        // Through LocalTime where the driver gives one: drivers differ in whether java.sql.Time keeps milliseconds.
+        Object value = delegate.getObject(column);
+        java.time.LocalTime time = value instanceof java.time.LocalTime t ? t : null;
+        if (time == null && value != null) {
+          try {
+            time = java.time.LocalTime.parse(delegate.getString(column));
+          } catch (java.time.format.DateTimeParseException e) {
+            return delegate.getTime(column);
+          }
+        }
+        return time == null ? null : new java.sql.Time(Timestamp.valueOf(LocalDate.EPOCH.atTime(time)).getTime());
+      }
+      if (method.getName().equals("getObject") && args != null && args.length == 1) {
+        Object value = TrackingDataSource.invoke(delegate, method, args);
+        // Some drivers (DuckDB) return binary values as Blobs; Calcite reads VARBINARY as bytes.
+        return value instanceof java.sql.Blob blob ? blob.getBytes(1, (int) blob.length()) : value;
+      }
       if (method.getName().equals("next")) {
         try {
           return delegate.next();

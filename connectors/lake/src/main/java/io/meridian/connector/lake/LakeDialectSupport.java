@@ -96,7 +96,7 @@ final class LakeDialectSupport implements JdbcDialectSupport {
         statement.execute("CREATE OR REPLACE TEMP VIEW " + LakeTypes.quote(view) + " AS " + scan.getValue().relation());
         rewritten = rewritten.replace(scan.getKey(), LakeTypes.quote(view));
         comment.append(' ').append(view).append(" reads ")
-            .append(scan.getValue().dataFiles().toString().replace("*/", "* /"));
+            .append(scan.getValue().dataFiles().toString().replace("/*", "/ *").replace("*/", "* /"));
       }
     }
     return comment.append(" */\n") + rewritten;

@@ -16,6 +16,7 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.lookup.IgnoreCaseLookup;
 import org.apache.calcite.schema.lookup.LikePattern;
 import org.apache.calcite.schema.lookup.Lookup;
+import org.apache.calcite.schema.lookup.Named;
 import org.apache.calcite.sql.SqlDialect;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -50,6 +51,16 @@ final class LakeSchema extends JdbcSchema {
           spec = pinned(spec, name.substring(at + 1));
         }
         return new LakeTable(LakeSchema.this, catalog, scans, spec);
+      }
+
+      /** Pinned names ({@code plays@...}) are not listed, so they are looked up as written. */
+      @Override
+      public @Nullable Named<Table> getIgnoreCase(String name) {
+        if (name.indexOf('@') >= 0) {
+          Table table = get(name);
+          return table == null ? null : new Named<>(name, table);
+        }
+        return super.getIgnoreCase(name);
       }
 
       @Override

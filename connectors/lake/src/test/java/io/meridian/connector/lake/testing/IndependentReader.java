@@ -13,12 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
 
 /**
  * Reads Iceberg tables with Iceberg's own generic reader, which applies position and equality deletes, schema
@@ -64,14 +67,14 @@ public final class IndependentReader {
     if (!columns.isEmpty()) {
       scan.select(columns);
     }
-    return collect(scan.build());
+    return collect(scan.build(), columns);
   }
 
   /** All live rows as of the snapshot current at {@code timestampMillis} (time travel by time). */
   public static List<Record> readAsOfTime(Table table, long timestampMillis) {
     requireNonNull(table, "table is null");
     table.refresh();
-    return collect(IcebergGenerics.read(table).asOfTime(timestampMillis).build());
+    return collect(IcebergGenerics.read(table).asOfTime(timestampMillis).build(), List.of());
   }
 
   /** The number of live rows of the current snapshot. */
@@ -164,11 +167,32 @@ public final class IndependentReader {
     return Collections.unmodifiableList(Arrays.asList(values));
   }
 
-  private static List<Record> collect(CloseableIterable<Record> records) {
+  /**
+   * Collects the rows, without the columns Iceberg's reader adds for its own use: the {@code _pos} metadata column
+   * it reads to apply position deletes, and equality-delete columns that were not selected.
+   */
+  private static List<Record> collect(CloseableIterable<Record> records, List<String> columns) {
     List<Record> rows = new ArrayList<>();
+    Types.StructType lastStruct = null;
+    Types.StructType kept = null;
     try (CloseableIterable<Record> closing = records) {
       for (Record record : closing) {
-        rows.add(record);
+        if (record.struct() != lastStruct) {
+          lastStruct = record.struct();
+          kept = Types.StructType.of(lastStruct.fields().stream()
+              .filter(field -> !MetadataColumns.isMetadataColumn(field.fieldId()))
+              .filter(field -> columns.isEmpty() || columns.contains(field.name()))
+              .toList());
+        }
+        if (kept.fields().size() == lastStruct.fields().size()) {
+          rows.add(record);
+        } else {
+          GenericRecord row = GenericRecord.create(kept);
+          for (Types.NestedField field : kept.fields()) {
+            row.setField(field.name(), record.getField(field.name()));
+          }
+          rows.add(row);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -207,8 +207,7 @@ public final class TestingLakeTables implements AutoCloseable {
 
     /** The local file-system path of the file. */
     public Path localPath() {
-      return Path.of(java.net.URI.create(path.startsWith("file:/") && !path.startsWith("file:///")
-          ? "file://" + path.substring("file:".length()) : path));
+      return path.startsWith("file:") ? Path.of(java.net.URI.create(path)) : Path.of(path);
     }
   }
 
@@ -688,7 +687,6 @@ public final class TestingLakeTables implements AutoCloseable {
    * little-endian 8 bytes, sign bit cleared, modulo N), independently of Iceberg's transform code.
    */
   public static int bucket(long value, int buckets) {
-    @SuppressWarnings("deprecation")
     int hash = Hashing.murmur3_32_fixed().hashLong(value).asInt();
     return (hash & Integer.MAX_VALUE) % buckets;
   }
