@@ -88,7 +88,6 @@ class LakeQueryTest {
       rs = s.executeQuery("EXPLAIN PLAN FOR SELECT count(*) FROM lake.events WHERE id >= 250");
       rs.next();
       String plan = rs.getString(1);
-      System.out.println(plan);
       assertTrue(plan.contains("files read: 1 of 3"), plan);
       rs = s.executeQuery("SELECT ts FROM lake.events WHERE id = 201");
       rs.next();
