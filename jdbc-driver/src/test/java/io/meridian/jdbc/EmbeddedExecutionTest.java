@@ -144,6 +144,18 @@ class EmbeddedExecutionTest {
     }
   }
 
+  /** A sum of 200,000 integers passes Integer.MAX_VALUE: the sum must widen, as PostgreSQL's does, not wrap. */
+  @Test
+  void sumsOfIntegersWiden() throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT sum(id), sum(CAST(id AS BIGINT) * 100000) FROM big")) {
+      assertTrue(rs.next());
+      assertEquals(Types.BIGINT, rs.getMetaData().getColumnType(1));
+      assertEquals(200_000L * 200_001L / 2, rs.getLong(1));
+      assertEquals(new BigDecimal("2000010000000000"), rs.getBigDecimal(2));
+    }
+  }
+
   @Test
   void queryTimeoutStopsTheSourceQuery() {
     assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {

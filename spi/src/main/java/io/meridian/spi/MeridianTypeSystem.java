@@ -1,5 +1,7 @@
 package io.meridian.spi;
 
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeSystem;
 import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -30,6 +32,31 @@ public final class MeridianTypeSystem extends RelDataTypeSystemImpl {
       return MAX_DECIMAL_PRECISION;
     }
     return super.getMaxScale(typeName);
+  }
+
+  /**
+   * Sums widen, as in PostgreSQL and Trino: a sum of small integers is a {@code BIGINT}, a sum of {@code BIGINT}s a
+   * {@code DECIMAL(38, 0)}. Calcite's default keeps the argument's type, so a sum over many {@code INTEGER}s would
+   * overflow, and a source that (rightly) returns a wider sum would be read through a narrower type: a wrong number
+   * with no error.
+   */
+  @Override
+  public RelDataType deriveSumType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
+    SqlTypeName name = argumentType.getSqlTypeName();
+    RelDataType wide;
+    switch (name) {
+      case TINYINT:
+      case SMALLINT:
+      case INTEGER:
+        wide = typeFactory.createSqlType(SqlTypeName.BIGINT);
+        break;
+      case BIGINT:
+        wide = typeFactory.createSqlType(SqlTypeName.DECIMAL, MAX_DECIMAL_PRECISION, 0);
+        break;
+      default:
+        return super.deriveSumType(typeFactory, argumentType);
+    }
+    return typeFactory.createTypeWithNullability(wide, argumentType.isNullable());
   }
 
   @Override
