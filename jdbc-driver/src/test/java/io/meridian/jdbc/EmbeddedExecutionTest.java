@@ -152,7 +152,15 @@ class EmbeddedExecutionTest {
       assertTrue(rs.next());
       assertEquals(Types.BIGINT, rs.getMetaData().getColumnType(1));
       assertEquals(200_000L * 200_001L / 2, rs.getLong(1));
-      assertEquals(new BigDecimal("2000010000000000"), rs.getBigDecimal(2));
+      assertEquals(2_000_010_000_000_000L, rs.getLong(2));
+    }
+    // The same sums computed in Meridian itself (over VALUES, which no source runs).
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT sum(x), sum(CAST(x AS BIGINT)) "
+            + "FROM (VALUES (2000000000), (2000000000)) AS t(x)")) {
+      assertTrue(rs.next());
+      assertEquals(4_000_000_000L, rs.getLong(1));
+      assertEquals(4_000_000_000L, rs.getLong(2));
     }
   }
 

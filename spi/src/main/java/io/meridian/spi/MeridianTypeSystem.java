@@ -35,10 +35,11 @@ public final class MeridianTypeSystem extends RelDataTypeSystemImpl {
   }
 
   /**
-   * Sums widen, as in PostgreSQL and Trino: a sum of small integers is a {@code BIGINT}, a sum of {@code BIGINT}s a
-   * {@code DECIMAL(38, 0)}. Calcite's default keeps the argument's type, so a sum over many {@code INTEGER}s would
-   * overflow, and a source that (rightly) returns a wider sum would be read through a narrower type: a wrong number
-   * with no error.
+   * Sums of small integers widen to {@code BIGINT}, as in PostgreSQL and Trino. Calcite's default keeps the argument's
+   * type, so a sum over many {@code INTEGER}s would overflow, and a source that (rightly) returns a wider sum would be
+   * read through a narrower type: a wrong number with no error. A sum of {@code BIGINT}s stays {@code BIGINT}
+   * (Calcite's runtime cannot accumulate it in a decimal); past the range of a long, sources fail the read rather
+   * than wrap.
    */
   @Override
   public RelDataType deriveSumType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
@@ -49,9 +50,6 @@ public final class MeridianTypeSystem extends RelDataTypeSystemImpl {
       case SMALLINT:
       case INTEGER:
         wide = typeFactory.createSqlType(SqlTypeName.BIGINT);
-        break;
-      case BIGINT:
-        wide = typeFactory.createSqlType(SqlTypeName.DECIMAL, MAX_DECIMAL_PRECISION, 0);
         break;
       default:
         return super.deriveSumType(typeFactory, argumentType);

@@ -3,6 +3,8 @@ package io.meridian.server.demo;
 import static java.util.Objects.requireNonNull;
 
 import io.meridian.server.MeridianServer;
+import io.meridian.spi.ErrorCode;
+import io.meridian.spi.MeridianException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,21 +18,30 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The self-contained demo: a PostgreSQL server run from jars with the {@link DemoData} set in database
- * {@code music}, a {@code meridian.yaml} naming it as source {@code warehouse} with the demo company's semantic model
- * (copied from the resources {@code demo-model/} into the folder {@code model} beside it), and a
- * {@link MeridianServer} over that configuration. Everything listens on 127.0.0.1 only; {@link #close()} stops the server, then PostgreSQL, and
- * deletes PostgreSQL's data folder.
+ * {@code music}, the play history also as an Iceberg table in a lake ({@link DemoLake}, folder {@code lake} beside
+ * the configuration, kept between runs), a {@code meridian.yaml} naming them as sources {@code warehouse} and
+ * {@code lake} with the demo company's semantic model (copied from the resources {@code demo-model/} into the folder
+ * {@code model} beside it; its {@code plays} come from the lake and join accounts and tracks in the warehouse), and a
+ * {@link MeridianServer} over that configuration. Everything listens on 127.0.0.1 only; {@link #close()} stops the
+ * server, then PostgreSQL, and deletes PostgreSQL's data folder (the lake stays, to be reused by the next start).
  */
 public final class Demo implements AutoCloseable {
   /** Database the demo data set lives in. */
   public static final String DATABASE = "music";
   /** The source name in meridian.yaml, and so the SQL schema of the demo tables. */
   public static final String SOURCE = "warehouse";
+  /** The lake's source name in meridian.yaml: its table {@code plays} is {@code lake.plays}. */
+  public static final String LAKE_SOURCE = DemoLake.SOURCE;
 
   /** The folder beside meridian.yaml that holds the semantic model ({@code model.path}). */
   public static final String MODEL_FOLDER = "model";
@@ -57,6 +68,12 @@ public final class Demo implements AutoCloseable {
           GROUP BY country, plan
           ORDER BY streams DESC
           LIMIT 10"""),
+      new Example("From the lake: streams by day for a week (Iceberg reads 7 of its day partitions)", """
+          SELECT played_at__day, streams, listeners, skip_rate
+          FROM semantic.plays
+          WHERE played_at >= TIMESTAMP '2025-06-23 00:00:00' AND played_at < TIMESTAMP '2025-06-30 00:00:00'
+          GROUP BY played_at__day
+          ORDER BY played_at__day"""),
       new Example("Top artists by number of tracks", """
           SELECT ar.name, ar.genre, COUNT(*) AS tracks
           FROM warehouse.tracks t
@@ -75,13 +92,20 @@ public final class Demo implements AutoCloseable {
   private final MeridianServer server;
   private final Path configFile;
   private final DemoData.Summary summary;
+  private final DemoLake.State lake;
+  private final Duration postgresTime;
+  private final Duration startupTime;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Demo(EmbeddedPostgres postgres, MeridianServer server, Path configFile, DemoData.Summary summary) {
+  private Demo(EmbeddedPostgres postgres, MeridianServer server, Path configFile, DemoData.Summary summary,
+      DemoLake.State lake, Duration postgresTime, Duration startupTime) {
     this.postgres = postgres;
     this.server = server;
     this.configFile = configFile;
     this.summary = summary;
+    this.lake = lake;
+    this.postgresTime = postgresTime;
+    this.startupTime = startupTime;
   }
 
   /** {@code ~/.meridian/demo}. */
@@ -90,39 +114,92 @@ public final class Demo implements AutoCloseable {
   }
 
   /**
-   * Starts PostgreSQL, loads the data set at {@code rowsScale}, writes {@code dir/meridian.yaml} and starts the
-   * server on 127.0.0.1:{@code port} (0 picks a free port). Takes a few seconds.
+   * Starts PostgreSQL and loads the data set at {@code rowsScale}, while the lake's table of plays is checked (and
+   * written on the first start) in {@code dir/lake}; then writes {@code dir/meridian.yaml} and the model and starts
+   * the server on 127.0.0.1:{@code port} (0 picks a free port). Takes seconds, more on the first start.
    */
   public static Demo start(Path dir, int port, int rowsScale) throws IOException, SQLException {
     requireNonNull(dir, "dir is null");
+    long started = System.nanoTime();
     Files.createDirectories(dir);
-    // A fresh data folder per run: a demo killed without cleanup leaves its folder, never a broken server.
-    Path data = Files.createTempDirectory(dir, "pgdata-");
-    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(data)
-        .setCleanDataDirectory(true)
-        .setPGStartupWait(Duration.ofSeconds(60))
-        .setServerConfig("listen_addresses", LOOPBACK)
-        .setServerConfig("max_connections", "100")
-        .start();
+    Path root = dir.toAbsolutePath().normalize();
+    DemoData data = new DemoData(rowsScale, DemoData.DEFAULT_SEED);
+    // The lake is written by the JVM while PostgreSQL loads its copy of the same rows in its own processes.
+    ExecutorService lakeThread = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "meridian-demo-lake");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Future<DemoLake.State> lakeWrite;
     try {
+      lakeWrite = lakeThread.submit(() -> DemoLake.ensure(root.resolve(DemoLake.WAREHOUSE), data, data.plays()));
+    } finally {
+      lakeThread.shutdown();
+    }
+    EmbeddedPostgres postgres = null;
+    try {
+      // A fresh data folder per run: a demo killed without cleanup leaves its folder, never a broken server.
+      Path pgData = Files.createTempDirectory(root, "pgdata-");
+      postgres = EmbeddedPostgres.builder()
+          .setDataDirectory(pgData)
+          .setCleanDataDirectory(true)
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .setServerConfig("listen_addresses", LOOPBACK)
+          .setServerConfig("max_connections", "100")
+          .start();
       String url = createDatabase(postgres);
       DemoData.Summary summary;
       try (Connection c = DriverManager.getConnection(url, USER, "")) {
-        summary = new DemoData(rowsScale, DemoData.DEFAULT_SEED).load(c);
+        summary = data.load(c);
       }
-      Path config = dir.resolve("meridian.yaml").toAbsolutePath().normalize();
+      Duration postgresTime = Duration.ofNanos(System.nanoTime() - started);
+      DemoLake.State lake = awaitLake(lakeWrite);
+      Path config = root.resolve("meridian.yaml");
       Files.writeString(config, configYaml(url, port), StandardCharsets.UTF_8);
-      writeModel(dir.resolve(MODEL_FOLDER));
+      writeModel(root.resolve(MODEL_FOLDER));
       MeridianServer server = MeridianServer.start(config, LOOPBACK, port);
-      return new Demo(postgres, server, config, summary);
+      return new Demo(postgres, server, config, summary, lake, postgresTime,
+          Duration.ofNanos(System.nanoTime() - started));
     } catch (IOException | SQLException | RuntimeException e) {
-      try {
-        postgres.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
+      if (!lakeWrite.isDone()) {
+        // Never return while the lake is half written by a thread of ours; the next start rewrites it anyway.
+        try {
+          awaitLake(lakeWrite);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (postgres != null) {
+        try {
+          postgres.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
       throw e;
+    }
+  }
+
+  private static DemoLake.State awaitLake(Future<DemoLake.State> lakeWrite) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return lakeWrite.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof MeridianException m) {
+            throw m;
+          }
+          throw new MeridianException(ErrorCode.INTERNAL_ERROR, "Cannot write the demo lake: " + cause, cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -160,6 +237,12 @@ public final class Demo implements AutoCloseable {
         + "    user: " + USER + "\n"
         + "    password: \"\"\n"
         + "    schema: public\n"
+        + "  - name: " + LAKE_SOURCE + "\n"
+        + "    kind: lake\n"
+        + "    catalog:\n"
+        + "      type: hadoop\n"
+        + "      warehouse: " + DemoLake.WAREHOUSE + "    # relative to this file\n"
+        + "    namespace: " + DemoLake.NAMESPACE + "\n"
         + "server:\n"
         + "  host: " + LOOPBACK + "\n"
         + "  port: " + port + "\n"
@@ -190,6 +273,21 @@ public final class Demo implements AutoCloseable {
     return summary;
   }
 
+  /** The lake's table of plays: where, how big, and whether this start reused it. */
+  public DemoLake.State lake() {
+    return lake;
+  }
+
+  /** How long starting PostgreSQL and loading it took (the lake is checked or written meanwhile). */
+  public Duration postgresTime() {
+    return postgresTime;
+  }
+
+  /** How long {@link #start} took, from its call until the server listened. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
   /** What the demo prints once it runs: the URLs, the data loaded, example queries and how to stop. */
   public String describe() {
     StringBuilder b = new StringBuilder();
@@ -205,7 +303,16 @@ public final class Demo implements AutoCloseable {
       b.append(sep).append(e.getKey()).append(' ').append(e.getValue());
       sep = ", ";
     }
-    b.append(" rows\n\nExample queries:\n");
+    b.append(" rows\n");
+    b.append("  Lake (Iceberg):     ").append(lake.tableName()).append(' ').append(lake.rows()).append(" rows, ")
+        .append(lake.dataFiles()).append(" data files in ").append(lake.partitions())
+        .append(" day partitions, in ").append(lake.warehouse()).append(lake.reused() ? " (reused, checked in "
+            : " (written in ").append(seconds(lake.elapsed())).append(")\n");
+    b.append("  Semantic table plays reads ").append(lake.tableName()).append(" and joins accounts and tracks in ")
+        .append(SOURCE).append(".\n");
+    b.append("  Started in ").append(seconds(startupTime)).append(" (PostgreSQL started and loaded in ")
+        .append(seconds(postgresTime)).append(", the lake ").append(lake.reused() ? "checked" : "written")
+        .append(" meanwhile).\n\nExample queries:\n");
     for (Example example : EXAMPLES) {
       b.append("\n  -- ").append(example.title()).append('\n');
       for (String line : example.sql().split("\n")) {
@@ -216,6 +323,10 @@ public final class Demo implements AutoCloseable {
         .append("' \"SELECT COUNT(*) FROM warehouse.payments\"\n");
     b.append("\nStop with Ctrl-C.\n");
     return b.toString();
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
   /** Stops the server, then PostgreSQL (deleting its data); safe to call more than once. */

@@ -16,6 +16,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.SplittableRandom;
 import org.postgresql.PGConnection;
 
@@ -32,11 +34,15 @@ import org.postgresql.PGConnection;
  *
  * <p>Shape: signups grow over 2021-01-01..2025-06-30; each account holds one to a few consecutive subscriptions
  * (free, premium, family, student); paid subscriptions are billed monthly in the account's currency until they end or
- * until the end of the period. Plays (about 40 per account) fall between an account's creation and the end of the
+ * until the end of the period. Plays (about 200 per account) fall between an account's creation and the end of the
  * period; heavy listeners and popular tracks are drawn more often; about a quarter are skips (under 30 seconds).
  * Some values are NULL on purpose: unknown city or birth year, artists without country or genre, tracks without
  * release date, {@code ended_at} of subscriptions still running, and the country of plays whose location is
  * unknown.
+ *
+ * <p>Plays (a million at scale 1, about 200 per account) are never held in memory: the plays table's rows are a
+ * random-access list that computes row {@code i} on demand from its own random stream, derived from the seed and
+ * {@code i}. So the same play is the same whether PostgreSQL's COPY or the lake's writer reads it, in any order.
  */
 public final class DemoData {
   /** The seed the demo uses. */
@@ -46,8 +52,14 @@ public final class DemoData {
   public static final int ACCOUNTS = 5000;
   public static final int ARTISTS = 500;
   public static final int TRACKS = 5000;
-  /** Plays at scale 1: about 40 per account. */
-  public static final int PLAYS = 200_000;
+  /** Plays at scale 1: about 200 per account. */
+  public static final int PLAYS = 1_000_000;
+
+  /**
+   * The version of the generator: change it whenever a change to this class changes the rows generated from a seed,
+   * so that copies kept from an earlier run (the demo's lake) are rebuilt rather than reused.
+   */
+  public static final int GENERATOR_VERSION = 2;
 
   /** The first and last day of the data set. */
   public static final LocalDate FIRST_DAY = LocalDate.of(2021, 1, 1);
@@ -209,6 +221,19 @@ public final class DemoData {
     this.seed = seed;
   }
 
+  public int scale() {
+    return scale;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  /** The number of plays at this scale. */
+  public int playCount() {
+    return PLAYS * scale;
+  }
+
   /** The rows of one table, in column order; values are String, Integer, Long, Boolean, BigDecimal or java.time
    * types. */
   public record Table(String name, List<String> columns, List<List<Object>> rows) {
@@ -268,6 +293,11 @@ public final class DemoData {
       counts.put(t.name(), t.rows().size());
     }
     return new Summary(counts);
+  }
+
+  /** The plays table alone (its rows are computed as they are read; see the class comment). */
+  public Table plays() {
+    return generate().get(TABLES.indexOf("plays"));
   }
 
   /** Generates the rows of all tables, in {@link #TABLES} order, without a database. */
@@ -380,10 +410,59 @@ public final class DemoData {
       }
     }
 
-    int playCount = PLAYS * scale;
-    List<List<Object>> plays = new ArrayList<>(playCount);
-    for (long id = 1; id <= playCount; id++) {
-      SplittableRandom r = playRandom;
+    List<List<Object>> plays = new PlayRows(playCount(), playRandom.nextLong(), accountCount, trackCount,
+        accountCountry, accountCreated, trackDuration);
+
+    return List.of(
+        new Table("accounts", List.of("account_id", "email", "country", "city", "signup_date", "birth_year",
+            "created_at"), accounts),
+        new Table("artists", List.of("artist_id", "name", "country", "genre"), artists),
+        new Table("tracks", List.of("track_id", "artist_id", "title", "duration_ms", "release_date", "explicit",
+            "price"), tracks),
+        new Table("subscriptions", List.of("subscription_id", "account_id", "plan", "started_at", "ended_at",
+            "monthly_price"), subscriptions),
+        new Table("payments", List.of("payment_id", "account_id", "subscription_id", "paid_at", "amount",
+            "currency", "status"), payments),
+        new Table("plays", List.of("play_id", "account_id", "track_id", "played_at", "ms_played", "device",
+            "country"), plays));
+  }
+
+  /**
+   * The plays, row {@code i} computed on demand from a random stream of its own (seeded from the table's seed and
+   * {@code i}), so that a million plays take no memory and read the same in any order. Immutable.
+   */
+  private static final class PlayRows extends AbstractList<List<Object>> implements RandomAccess {
+    private final int size;
+    private final long seed;
+    private final int accountCount;
+    private final int trackCount;
+    private final Country[] accountCountry;
+    private final OffsetDateTime[] accountCreated;
+    private final int[] trackDuration;
+
+    PlayRows(int size, long seed, int accountCount, int trackCount, Country[] accountCountry,
+        OffsetDateTime[] accountCreated, int[] trackDuration) {
+      this.size = size;
+      this.seed = seed;
+      this.accountCount = accountCount;
+      this.trackCount = trackCount;
+      this.accountCountry = accountCountry;
+      this.accountCreated = accountCreated;
+      this.trackDuration = trackDuration;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public List<Object> get(int index) {
+      if (index < 0 || index >= size) {
+        throw new IndexOutOfBoundsException("play " + index + " of " + size);
+      }
+      long id = index + 1L;
+      SplittableRandom r = new SplittableRandom(mix64(seed + id * 0x9E3779B97F4A7C15L));
       // Heavy listeners and popular tracks: low ids are drawn more often.
       int accountId = 1 + (int) (accountCount * Math.pow(r.nextDouble(), 1.6));
       int trackId = 1 + (int) (trackCount * Math.pow(r.nextDouble(), 2.5));
@@ -398,21 +477,15 @@ public final class DemoData {
       String device = DEVICES.get(weighted(r, DEVICE_WEIGHT));
       double where = r.nextDouble();
       String country = where < 0.03 ? null : where < 0.07 ? country(r).code() : accountCountry[accountId].code();
-      plays.add(row(id, accountId, trackId, playedAt, msPlayed, device, country));
+      return row(id, accountId, trackId, playedAt, msPlayed, device, country);
     }
 
-    return List.of(
-        new Table("accounts", List.of("account_id", "email", "country", "city", "signup_date", "birth_year",
-            "created_at"), accounts),
-        new Table("artists", List.of("artist_id", "name", "country", "genre"), artists),
-        new Table("tracks", List.of("track_id", "artist_id", "title", "duration_ms", "release_date", "explicit",
-            "price"), tracks),
-        new Table("subscriptions", List.of("subscription_id", "account_id", "plan", "started_at", "ended_at",
-            "monthly_price"), subscriptions),
-        new Table("payments", List.of("payment_id", "account_id", "subscription_id", "paid_at", "amount",
-            "currency", "status"), payments),
-        new Table("plays", List.of("play_id", "account_id", "track_id", "played_at", "ms_played", "device",
-            "country"), plays));
+    /** Stafford's variant 13 of the MurmurHash3 finalizer: neighbouring ids get unrelated random streams. */
+    private static long mix64(long z) {
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      return z ^ (z >>> 31);
+    }
   }
 
   private static void insert(Connection connection, Table table) throws SQLException {

@@ -1,23 +1,48 @@
 package io.meridian.server.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meridian.connector.lake.write.Catalogs;
 import io.meridian.testing.TestingPostgreSql;
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Loads the demo data set into a real PostgreSQL and checks it with plain SQL. */
+/**
+ * Loads the demo data set into a real PostgreSQL and checks it with plain SQL; writes the demo lake and checks it,
+ * with Iceberg's own reader, against PostgreSQL's copy.
+ */
 class DemoDataTest {
   private static TestingPostgreSql postgres;
   private static DemoData.Summary summary;
+
+  @TempDir
+  static Path lakeDir;
 
   @BeforeAll
   static void load() throws SQLException {
@@ -132,6 +157,80 @@ class DemoDataTest {
     assertEquals(a, b);
     assertTrue(!a.equals(new DemoData(1, 43).generate()));
     assertEquals(2 * DemoData.ACCOUNTS, new DemoData(2, 42).generate().get(0).rows().size());
+  }
+
+  /** The lake holds the same plays as PostgreSQL, one data file per day, each file's rows within its day. */
+  @Test
+  void lakeHoldsThePlaysPartitionedByDay() throws Exception {
+    DemoData data = new DemoData();
+    Path warehouse = lakeDir.resolve("warehouse");
+    DemoLake.State state = DemoLake.ensure(warehouse, data, data.plays());
+    assertFalse(state.reused());
+    assertEquals(DemoData.PLAYS, state.rows());
+
+    Catalog catalog = Catalogs.hadoop(warehouse);
+    Table table = catalog.loadTable(DemoLake.PLAYS);
+    assertEquals(List.of("played_at_day"), table.spec().fields().stream().map(f -> f.name()).toList());
+    assertEquals("day", table.spec().fields().get(0).transform().toString());
+
+    // Iceberg's own reader: every row, aggregated here and compared with PostgreSQL's plain SQL.
+    Map<LocalDate, Long> perDay = new TreeMap<>();
+    long rows = 0;
+    long playIds = 0;
+    long msPlayed = 0;
+    long noCountry = 0;
+    Map<String, Long> perDevice = new TreeMap<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record r : records) {
+        rows++;
+        playIds += (Long) r.getField("play_id");
+        msPlayed += (Integer) r.getField("ms_played");
+        noCountry += r.getField("country") == null ? 1 : 0;
+        perDevice.merge((String) r.getField("device"), 1L, Long::sum);
+        OffsetDateTime playedAt = (OffsetDateTime) r.getField("played_at");
+        perDay.merge(playedAt.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate(), 1L, Long::sum);
+      }
+    }
+    assertEquals(count("SELECT COUNT(*) FROM plays"), rows);
+    assertEquals(count("SELECT SUM(play_id) FROM plays"), playIds);
+    assertEquals(count("SELECT SUM(ms_played) FROM plays"), msPlayed);
+    assertEquals(count("SELECT COUNT(*) FROM plays WHERE country IS NULL"), noCountry);
+    assertEquals(count("SELECT COUNT(*) FROM plays WHERE device = 'tv'"), perDevice.get("tv"));
+    Map<LocalDate, Long> expectedPerDay = new TreeMap<>();
+    try (Connection c = postgres.connect("music"); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT to_char(played_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), COUNT(*) "
+            + "FROM plays GROUP BY 1")) {
+      while (rs.next()) {
+        expectedPerDay.put(LocalDate.parse(rs.getString(1)), rs.getLong(2));
+      }
+    }
+    assertEquals(expectedPerDay, perDay);
+
+    // One file per day partition, and each file's played_at bounds fall within its partition's day.
+    assertEquals(expectedPerDay.size(), state.partitions());
+    assertEquals(expectedPerDay.size(), state.dataFiles());
+    int playedAtId = DemoLake.SCHEMA.findField("played_at").fieldId();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
+      for (FileScanTask task : tasks) {
+        LocalDate day = LocalDate.ofEpochDay(task.file().partition().get(0, Integer.class));
+        for (ByteBuffer bound : List.of(task.file().lowerBounds().get(playedAtId),
+            task.file().upperBounds().get(playedAtId))) {
+          long micros = Conversions.fromByteBuffer(Types.TimestampType.withZone(), bound);
+          assertEquals(day, LocalDate.ofEpochDay(Math.floorDiv(micros, 86_400_000_000L)), task.file().location());
+        }
+      }
+    }
+
+    // A second start reuses the table; another seed or scale would not.
+    DemoLake.State again = DemoLake.ensure(warehouse, data, data.plays());
+    assertTrue(again.reused());
+    assertEquals(state.snapshotId(), again.snapshotId());
+    assertTrue(DemoLake.isCurrent(warehouse, data));
+    assertFalse(DemoLake.isCurrent(warehouse, new DemoData(1, 43)));
+    assertFalse(DemoLake.isCurrent(warehouse, new DemoData(2, DemoData.DEFAULT_SEED)));
+    if (catalog instanceof Closeable closeable) {
+      closeable.close();
+    }
   }
 
   @Test

@@ -12,9 +12,13 @@ import io.meridian.semantic.PhysicalColumn;
 import io.meridian.semantic.RatioMetric;
 import io.meridian.semantic.SemanticModel;
 import io.meridian.semantic.SemanticTable;
+import io.meridian.semantic.TableSource;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
 import io.meridian.testing.TestingPostgreSql;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -54,15 +58,21 @@ class DemoModelTest {
     }
   }
 
-  /** Describes the demo database through JDBC metadata, as source {@code warehouse}. */
+  /**
+   * Describes the demo database through JDBC metadata, as source {@code warehouse}, and the lake's table of plays
+   * through its Iceberg schema, as source {@code lake}.
+   */
   private static final class JdbcCatalog implements PhysicalCatalog {
     @Override
     public boolean hasSource(String source) {
-      return Demo.SOURCE.equals(source);
+      return Demo.SOURCE.equals(source) || Demo.LAKE_SOURCE.equals(source);
     }
 
     @Override
     public Optional<List<PhysicalColumn>> columns(String source, String table) {
+      if (Demo.LAKE_SOURCE.equals(source)) {
+        return table.equals(DemoLake.PLAYS.name()) ? Optional.of(lakeColumns()) : Optional.empty();
+      }
       if (!hasSource(source)) {
         return Optional.empty();
       }
@@ -81,9 +91,20 @@ class DemoModelTest {
       }
     }
 
+    private static List<PhysicalColumn> lakeColumns() {
+      return DemoLake.SCHEMA.columns().stream().map(field -> new PhysicalColumn(field.name(),
+          switch (field.type().typeId()) {
+            case LONG -> SqlTypeName.BIGINT;
+            case INTEGER -> SqlTypeName.INTEGER;
+            case TIMESTAMP -> SqlTypeName.TIMESTAMP;
+            case STRING -> SqlTypeName.VARCHAR;
+            default -> throw new IllegalStateException("unexpected type in the demo lake: " + field);
+          }, field.isOptional())).toList();
+    }
+
     @Override
     public Optional<List<PhysicalColumn>> queryColumns(String source, String sql) {
-      if (!hasSource(source)) {
+      if (!Demo.SOURCE.equals(source)) {
         return Optional.empty();
       }
       try (Connection c = postgres.connect(Demo.DATABASE); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -130,5 +151,30 @@ class DemoModelTest {
         .steps().stream().map(s -> s.relationship().name()).toList());
     assertEquals(List.of("plays_track", "tracks_artist"), model.joinPath("plays", "artists")
         .steps().stream().map(s -> s.relationship().name()).toList());
+    // Plays come from the lake; the tables they join live in the warehouse.
+    assertEquals("lake.plays", source(model, "plays"));
+    assertEquals("warehouse.accounts", source(model, "accounts"));
+    assertEquals("warehouse.tracks", source(model, "tracks"));
+  }
+
+  private static String source(SemanticModel model, String table) {
+    TableSource.Table source = (TableSource.Table) model.table(table).orElseThrow().source();
+    return source.source() + "." + source.table();
+  }
+
+  /** Every demo model file appears in docs/semantic-model.md exactly as it is, so the docs show the real model. */
+  @Test
+  void docsShowTheDemoModel() throws Exception {
+    String docs = Files.readString(Path.of("..", "docs", "semantic-model.md"), StandardCharsets.UTF_8);
+    for (String name : Demo.MODEL_FILES) {
+      String heading = "### `" + name + "`\n```yaml\n";
+      int start = docs.indexOf(heading);
+      assertTrue(start >= 0, "docs/semantic-model.md has no section for " + name);
+      int from = start + heading.length();
+      String shown = docs.substring(from, docs.indexOf("```", from));
+      try (InputStream in = Demo.class.getResourceAsStream("/demo-model/" + name)) {
+        assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), shown, name);
+      }
+    }
   }
 }

@@ -49,6 +49,18 @@ final class LakeScans {
   private final LakeCatalog catalog;
   private final DataSource duckDb;
 
+  /**
+   * Planned scans by table, filter, snapshot and schema: a snapshot never changes, so a repeated query on an unchanged
+   * table skips Iceberg's manifest reading (most of a selective query's time on a table with many manifests).
+   */
+  private final Map<String, Planned> planned = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Planned> eldest) {
+          return size() > 256;
+        }
+      });
+
   LakeScans(LakeCatalog catalog, DataSource duckDb) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.duckDb = requireNonNull(duckDb, "duckDb is null");
@@ -72,6 +84,11 @@ final class LakeScans {
     scan = scan.filter(spec.filter());
     Schema schema = scan.schema();
     Snapshot snapshot = scan.snapshot();
+    String cacheKey = spec.encode() + "@" + (snapshot == null ? "none" : snapshot.snapshotId()) + "#" + schema.schemaId();
+    Planned cached = planned.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
     List<FileScanTask> tasks = new ArrayList<>();
     if (snapshot != null) {
       try (CloseableIterable<FileScanTask> planned = scan.planFiles()) {
@@ -110,7 +127,9 @@ final class LakeScans {
         : positionDeletes + " position delete file(s), " + equalityDeletes + " equality delete file(s), as anti-joins"));
     details.add("read by DuckDB by field id: only the columns and row groups the query needs; the query's filter, "
         + "aggregation and limit run there");
-    return new Planned(relation, details, dataFiles);
+    Planned result = new Planned(relation, details, dataFiles);
+    planned.put(cacheKey, result);
+    return result;
   }
 
   private static String formatVersion(Table table) {

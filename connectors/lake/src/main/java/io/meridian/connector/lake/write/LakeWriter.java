@@ -169,7 +169,7 @@ public final class LakeWriter {
     Schema schema = table.schema();
     PartitionSpec spec = table.spec();
     FileFormat format = dataFileFormat(table);
-    GenericAppenderFactory appenders = new GenericAppenderFactory(table, schema, spec, Map.of(), null, null, null);
+    GenericAppenderFactory appenders = new GenericAppenderFactory(table, schema, spec, table.properties(), null, null, null);
     OutputFileFactory files = outputFiles(table, format);
     long targetSize = targetFileSize(table);
     BaseTaskWriter<Record> writer = spec.isUnpartitioned()
@@ -230,7 +230,7 @@ public final class LakeWriter {
       }
       PartitionSpec spec = table.specs().get(dataFile.specId());
       GenericAppenderFactory appenders = appendersBySpec.computeIfAbsent(dataFile.specId(),
-          id -> new GenericAppenderFactory(table, table.schema(), spec, Map.of(), null, null, null));
+          id -> new GenericAppenderFactory(table, table.schema(), spec, table.properties(), null, null, null));
       PositionDeleteWriter<Record> writer =
           appenders.newPosDeleteWriter(files.newOutputFile(spec, dataFile.partition()), format, dataFile.partition());
       try (PositionDeleteWriter<Record> closing = writer) {
@@ -306,7 +306,7 @@ public final class LakeWriter {
     for (Map.Entry<Integer, List<StructLike>> entry : livePartitions(table).entrySet()) {
       PartitionSpec spec = table.specs().get(entry.getKey());
       GenericAppenderFactory appenders = appendersBySpec.computeIfAbsent(entry.getKey(),
-          id -> new GenericAppenderFactory(table, schema, spec, Map.of(), equalityFieldIds, keySchema, null));
+          id -> new GenericAppenderFactory(table, schema, spec, table.properties(), equalityFieldIds, keySchema, null));
       for (StructLike partition : entry.getValue()) {
         EqualityDeleteWriter<Record> writer =
             appenders.newEqDeleteWriter(files.newOutputFile(spec, partition), format, partition);
