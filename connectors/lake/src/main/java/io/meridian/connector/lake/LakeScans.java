@@ -7,6 +7,10 @@ import static java.util.Objects.requireNonNull;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,6 +30,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableScan;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -103,6 +108,8 @@ final class LakeScans {
       List<String> key = task.deletes().stream().map(d -> d.location()).sorted().toList();
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(task);
     }
+    FileIO io = table.io();
+    Staging staged = new Staging(io);
     List<String> parts = new ArrayList<>();
     int positionDeletes = 0;
     int equalityDeletes = 0;
@@ -110,10 +117,10 @@ final class LakeScans {
       List<DeleteFile> deletes = group.get(0).deletes();
       positionDeletes += (int) deletes.stream().filter(d -> d.content() == FileContent.POSITION_DELETES).count();
       equalityDeletes += (int) deletes.stream().filter(d -> d.content() == FileContent.EQUALITY_DELETES).count();
-      parts.add(groupRelation(schema, group, deletes));
+      parts.add(groupRelation(schema, group, deletes, staged));
     }
     String relation = parts.isEmpty() ? empty(schema) : String.join("\nUNION ALL\n", parts);
-    List<String> dataFiles = tasks.stream().map(t -> localPath(t.file().location())).toList();
+    List<String> dataFiles = tasks.stream().map(t -> staged.path(t.file().location())).toList();
     List<String> details = new ArrayList<>();
     details.add("lake table " + spec.table() + " (Iceberg, format v" + formatVersion(table) + "), snapshot "
         + (snapshot == null ? "none (empty table)" : snapshot.snapshotId()
@@ -125,6 +132,10 @@ final class LakeScans {
         + (partitions == 1 ? "" : "s") + ")");
     details.add("deletes applied: " + (positionDeletes + equalityDeletes == 0 ? "none"
         : positionDeletes + " position delete file(s), " + equalityDeletes + " equality delete file(s), as anti-joins"));
+    if (staged.count() > 0) {
+      details.add("object storage: " + staged.count() + " file(s) copied to the local staging folder "
+          + STAGING + " (immutable, kept for later queries), since DuckDB cannot read object storage here");
+    }
     details.add("read by DuckDB by field id: only the columns and row groups the query needs; the query's filter, "
         + "aggregation and limit run there");
     Planned result = new Planned(relation, details, dataFiles);
@@ -140,10 +151,11 @@ final class LakeScans {
   }
 
   /** One group of data files with the same deletes, as a DuckDB query. */
-  private static String groupRelation(Schema schema, List<FileScanTask> group, List<DeleteFile> deletes) {
+  private static String groupRelation(Schema schema, List<FileScanTask> group, List<DeleteFile> deletes,
+      Staging staged) {
     boolean positions = deletes.stream().anyMatch(d -> d.content() == FileContent.POSITION_DELETES);
     StringBuilder sql = new StringBuilder("SELECT ").append(selectList(schema, "t"))
-        .append(" FROM read_parquet(").append(fileList(group.stream().map(t -> t.file().location()).toList()))
+        .append(" FROM read_parquet(").append(staged.fileList(group.stream().map(t -> t.file().location()).toList()))
         .append(", schema = ").append(schemaMap(schema.columns()))
         .append(positions ? ", filename = true, file_row_number = true" : "")
         .append(") AS t");
@@ -151,8 +163,8 @@ final class LakeScans {
     List<String> positionFiles = deletes.stream().filter(d -> d.content() == FileContent.POSITION_DELETES)
         .map(DeleteFile::location).toList();
     if (!positionFiles.isEmpty()) {
-      conditions.add("NOT EXISTS (SELECT 1 FROM read_parquet(" + fileList(positionFiles) + ") AS d "
-          + "WHERE regexp_replace(d.file_path, '^file:(//)?', '') = t.filename AND d.pos = t.file_row_number)");
+      conditions.add("NOT EXISTS (SELECT 1 FROM read_parquet(" + staged.fileList(positionFiles) + ") AS d "
+          + "WHERE " + Staging.pathInSql("d.file_path") + " = t.filename AND d.pos = t.file_row_number)");
     }
     Map<List<Integer>, List<String>> byColumns = new LinkedHashMap<>();
     for (DeleteFile d : deletes) {
@@ -168,7 +180,7 @@ final class LakeScans {
       }
       String match = fields.stream().map(f -> "e." + quote(f.name()) + " IS NOT DISTINCT FROM t." + quote(f.name()))
           .collect(Collectors.joining(" AND "));
-      conditions.add("NOT EXISTS (SELECT 1 FROM read_parquet(" + fileList(files) + ", schema = " + schemaMap(fields)
+      conditions.add("NOT EXISTS (SELECT 1 FROM read_parquet(" + staged.fileList(files) + ", schema = " + schemaMap(fields)
           + ") AS e WHERE " + match + ")");
     });
     if (!conditions.isEmpty()) {
@@ -198,23 +210,79 @@ final class LakeScans {
         + literal(LakeTypes.duckDbType(f.type())) + ", default_value: NULL}").collect(Collectors.joining(", ")) + "}";
   }
 
-  private static String fileList(List<String> locations) {
-    return "[" + locations.stream().map(l -> literal(localPath(l))).collect(Collectors.joining(", ")) + "]";
-  }
+  /** Where object-storage files are copied for DuckDB, one folder per JVM user. */
+  static final Path STAGING = Path.of(System.getProperty("java.io.tmpdir"), "meridian-lake-staging");
 
-  /** DuckDB reads local paths; object storage needs its httpfs extension, which cannot be installed here. */
-  static String localPath(String location) {
-    if (location.startsWith("file://")) {
-      return location.substring("file://".length());
+  /**
+   * The local path DuckDB reads a file from. Local files are read in place. Object-storage files are copied once
+   * into {@link #STAGING}, named by the SHA-256 of their location: DuckDB's httpfs extension, which would read them
+   * directly, downloads at run time and cannot be installed here. Iceberg never rewrites a file in place, so a copy
+   * stays valid for as long as the file is in a snapshot.
+   */
+  static final class Staging {
+    private final FileIO io;
+    private int count;
+
+    Staging(FileIO io) {
+      this.io = io;
     }
-    if (location.startsWith("file:")) {
-      return location.substring("file:".length());
+
+    int count() {
+      return count;
     }
-    if (location.startsWith("/")) {
-      return location;
+
+    String fileList(List<String> locations) {
+      return "[" + locations.stream().map(l -> literal(path(l))).collect(Collectors.joining(", ")) + "]";
     }
-    throw new MeridianException(ErrorCode.NOT_SUPPORTED, "lake file " + location + " is not on the local file "
-        + "system; reading object storage needs DuckDB's httpfs extension, which this installation cannot load");
+
+    String path(String location) {
+      String local = local(location);
+      if (local != null) {
+        return local;
+      }
+      Path target = STAGING.resolve(sha256(location) + ".parquet");
+      if (!Files.exists(target)) {
+        try {
+          Files.createDirectories(STAGING);
+          Path partial = Files.createTempFile(STAGING, "staging-", ".part");
+          try (InputStream in = io.newInputFile(location).newStream()) {
+            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+          }
+          Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+          throw new MeridianException(ErrorCode.SOURCE_UNAVAILABLE, "cannot read lake file " + location + ": "
+              + e.getMessage(), null, null, e);
+        }
+      }
+      count++;
+      return target.toString();
+    }
+
+    /** The same mapping, in DuckDB SQL, for file paths stored in position delete files. */
+    static String pathInSql(String column) {
+      return "CASE WHEN starts_with(" + column + ", 'file:') OR starts_with(" + column + ", '/') "
+          + "THEN regexp_replace(" + column + ", '^file:(//)?', '') "
+          + "ELSE " + literal(STAGING.toString() + "/") + " || sha256(" + column + ") || '.parquet' END";
+    }
+
+    private static String local(String location) {
+      if (location.startsWith("file://")) {
+        return location.substring("file://".length());
+      }
+      if (location.startsWith("file:")) {
+        return location.substring("file:".length());
+      }
+      return location.startsWith("/") ? location : null;
+    }
+
+    private static String sha256(String text) {
+      try {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private Planned parquetFolder(LakeScanSpec spec) {
