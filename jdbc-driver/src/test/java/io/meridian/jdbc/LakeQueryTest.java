@@ -88,7 +88,7 @@ class LakeQueryTest {
       rs = s.executeQuery("EXPLAIN PLAN FOR SELECT count(*) FROM lake.events WHERE id >= 250");
       rs.next();
       String plan = rs.getString(1);
-      assertTrue(plan.contains("files read: 1 of 3"), plan);
+      assertTrue(plan.contains("files read: 1 of 3 (1 partition of 1)"), plan);
       rs = s.executeQuery("SELECT ts FROM lake.events WHERE id = 201");
       rs.next();
       assertEquals("2024-01-03T00:01", rs.getTimestamp(1).toLocalDateTime().toString());

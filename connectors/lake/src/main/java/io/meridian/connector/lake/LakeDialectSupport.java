@@ -105,7 +105,13 @@ final class LakeDialectSupport implements JdbcDialectSupport {
   @Override
   public List<String> explain(String sql) {
     List<String> details = new ArrayList<>();
-    plan(sql).values().forEach(p -> details.addAll(p.details()));
+    Matcher m = LakeScanSpec.find(sql);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    while (m.find()) {
+      if (seen.add(m.group())) {
+        details.addAll(scans.explain(LakeScanSpec.decode(m.group(1))));
+      }
+    }
     return details;
   }
 

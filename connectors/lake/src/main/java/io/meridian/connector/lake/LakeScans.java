@@ -71,6 +71,33 @@ final class LakeScans {
     this.duckDb = requireNonNull(duckDb, "duckDb is null");
   }
 
+  /** EXPLAIN's view of a scan: the plan's details, with the number of partitions of the whole snapshot. */
+  List<String> explain(LakeScanSpec spec) {
+    Planned planned = plan(spec);
+    Table table = catalog.icebergTable(spec.table()).orElse(null);
+    if (table == null) {
+      return planned.details();
+    }
+    TableScan all = table.newScan();
+    if (spec.snapshotId().isPresent()) {
+      all = all.useSnapshot(spec.snapshotId().get());
+    } else if (spec.asOfMillis().isPresent()) {
+      all = all.asOfTime(spec.asOfMillis().get());
+    }
+    java.util.Set<String> partitions = new java.util.HashSet<>();
+    if (all.snapshot() != null) {
+      try (CloseableIterable<FileScanTask> tasks = all.planFiles()) {
+        tasks.forEach(t -> partitions.add(t.spec().specId() + "/" + t.spec().partitionToPath(t.file().partition())));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    List<String> details = new ArrayList<>(planned.details());
+    details.replaceAll(d -> d.startsWith("files read: ") ? d.replace(" partition)", " partition of "
+        + partitions.size() + ")").replace(" partitions)", " partitions of " + partitions.size() + ")") : d);
+    return details;
+  }
+
   Planned plan(LakeScanSpec spec) {
     Table table = catalog.icebergTable(spec.table()).orElse(null);
     if (table == null) {
