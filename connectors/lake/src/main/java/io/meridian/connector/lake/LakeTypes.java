@@ -17,7 +17,7 @@ import org.apache.iceberg.types.Types;
  * {@code VARCHAR} holding DuckDB's text form ({@code [1, 2]}, {@code {'a': 1, 'b': x}}) so any client can read them.
  * Calcite's runtime carries timestamps to the millisecond.
  */
-final class LakeTypes {
+public final class LakeTypes {
   private LakeTypes() {}
 
   static RelDataType sqlType(RelDataTypeFactory f, Type type) {
@@ -47,7 +47,7 @@ final class LakeTypes {
   }
 
   /** DuckDB's name for the type. */
-  static String duckDbType(Type type) {
+  public static String duckDbType(Type type) {
     return switch (type.typeId()) {
       case BOOLEAN -> "BOOLEAN";
       case INTEGER -> "INTEGER";

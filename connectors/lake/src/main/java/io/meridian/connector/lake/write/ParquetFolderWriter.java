@@ -2,6 +2,7 @@ package io.meridian.connector.lake.write;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meridian.connector.lake.LakeTypes;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -118,29 +118,15 @@ public final class ParquetFolderWriter {
     }
   }
 
-  /** The DuckDB type a column of this Iceberg type is written as. */
+  /** The DuckDB type a column of this Iceberg type is written as (primitive types only, as folders hold). */
   public static String duckDbType(Types.NestedField field) {
-    Type type = field.type();
-    return switch (type.typeId()) {
-      case BOOLEAN -> "BOOLEAN";
-      case INTEGER -> "INTEGER";
-      case LONG -> "BIGINT";
-      case FLOAT -> "FLOAT";
-      case DOUBLE -> "DOUBLE";
-      case DECIMAL -> {
-        Types.DecimalType decimal = (Types.DecimalType) type;
-        yield String.format(Locale.ROOT, "DECIMAL(%d, %d)", decimal.precision(), decimal.scale());
-      }
-      case DATE -> "DATE";
-      case TIME -> "TIME";
-      case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC() ? "TIMESTAMPTZ" : "TIMESTAMP";
-      case STRING -> "VARCHAR";
-      case UUID -> "UUID";
-      case BINARY, FIXED -> "BLOB";
-      default -> throw new MeridianException(ErrorCode.NOT_SUPPORTED,
-          "Parquet folders are written with primitive columns only; " + field.name() + " is " + type);
-    };
+    if (field.type().isNestedType()) {
+      throw new MeridianException(ErrorCode.NOT_SUPPORTED, "Parquet folders are written with primitive columns only; "
+          + field.name() + " is " + field.type());
+    }
+    return LakeTypes.duckDbType(field.type());
   }
+
 
   private static long copy(Connection connection, String selectSql, Path folder, List<String> partitionBy)
       throws SQLException {
