@@ -64,6 +64,20 @@ class SemanticGoldenTest {
     return tests.stream();
   }
 
+  /** Descriptions reach BI tools through getColumns, embedded and remote, and measures say what they are. */
+  @org.junit.jupiter.api.Test
+  void columnRemarksDescribeMeasuresEverywhere() throws SQLException {
+    for (String via : List.of("embedded", "remote-protobuf")) {
+      try (Connection c = DriverManager.getConnection(url(via));
+          ResultSet rs = c.getMetaData().getColumns(null, "semantic", "plays", "streams")) {
+        assertTrue(rs.next(), via);
+        String remarks = rs.getString("REMARKS");
+        assertNotNull(remarks, via);
+        assertTrue(remarks.startsWith("[measure]") && remarks.contains("30 seconds"), via + ": " + remarks);
+      }
+    }
+  }
+
   private static String url(String via) {
     return switch (via) {
       case "embedded" -> demo.embeddedUrl();
