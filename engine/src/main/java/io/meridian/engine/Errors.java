@@ -114,10 +114,6 @@ public final class Errors {
     return a;
   }
 
-  public static SQLException toSql(MeridianException e) {
-    return e.toSqlException();
-  }
-
   /**
    * Throws a checked exception from a place whose signature does not declare it. Used only where Calcite calls us
    * through {@code Enumerator.moveNext()} on behalf of {@code ResultSet.next()}, which does declare

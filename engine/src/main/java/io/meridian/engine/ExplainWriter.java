@@ -16,7 +16,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code SourceQuery} leaf, and after the tree the exact query text sent to each source.
  */
 final class ExplainWriter extends RelWriterImpl {
-  private final List<SourceToEnumerableConverter> sourceQueries = new ArrayList<>();
+  /** A source's part of the plan, with the query its {@code explain} already generated. */
+  private record SourceQuery(SourceToEnumerableConverter source, String query) {}
+
+  private final List<SourceQuery> sourceQueries = new ArrayList<>();
 
   private ExplainWriter(PrintWriter pw, SqlExplainLevel level) {
     super(pw, level, false);
@@ -31,9 +34,9 @@ final class ExplainWriter extends RelWriterImpl {
     pw.println();
     pw.println("Source queries:");
     int i = 1;
-    for (SourceToEnumerableConverter source : writer.sourceQueries) {
-      pw.println("  [" + i++ + "] " + source.sourceName() + ": " + source.sourceQuery().replace("\n", "\n      "));
-      for (String detail : source.sourceDetails()) {
+    for (SourceQuery q : writer.sourceQueries) {
+      pw.println("  [" + i++ + "] " + q.source().sourceName() + ": " + q.query().replace("\n", "\n      "));
+      for (String detail : q.source().sourceDetails(q.query())) {
         pw.println("      -- " + detail);
       }
     }
@@ -47,7 +50,9 @@ final class ExplainWriter extends RelWriterImpl {
   @Override
   protected void explain_(RelNode rel, List<Pair<String, @Nullable Object>> values) {
     if (rel instanceof SourceToEnumerableConverter source) {
-      sourceQueries.add(source);
+      String query = values.stream().filter(v -> v.left.equals("query")).map(v -> String.valueOf(v.right))
+          .findFirst().orElseGet(source::sourceQuery);
+      sourceQueries.add(new SourceQuery(source, query));
       StringBuilder s = new StringBuilder();
       spacer.spaces(s);
       s.append("SourceQuery(source=[").append(source.sourceName()).append("], query=[")

@@ -80,11 +80,6 @@ public final class QueryManager implements AutoCloseable {
     return query;
   }
 
-  /** Number of queries executing now. */
-  public int runningCount() {
-    return running.size();
-  }
-
   private void check() {
     long now = System.nanoTime();
     for (RunningQuery q : running) {

@@ -117,12 +117,8 @@ public class JdbcConnector implements Connector {
     } else {
       code = ErrorCode.SOURCE_QUERY_FAILED;
     }
-    String message = query == null
-        ? "source '" + source + "' is unavailable: " + e.getMessage()
-        : "source '" + source + "' failed: " + e.getMessage();
-    if (code != ErrorCode.SOURCE_UNAVAILABLE && query == null) {
-      message = "source '" + source + "' failed: " + e.getMessage();
-    }
+    String message = "source '" + source + "' " + (query == null && code == ErrorCode.SOURCE_UNAVAILABLE
+        ? "is unavailable: " : "failed: ") + e.getMessage();
     // Data exceptions (class 22, such as division by zero) and constraint violations (23) keep the source's SQLSTATE:
     // they are precise, standard, and what the caller can act on.
     String precise = code == ErrorCode.SOURCE_QUERY_FAILED && (state.startsWith("22") || state.startsWith("23"))

@@ -46,9 +46,9 @@ public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter
     return implementor.visitRoot(forSource(getInput())).asStatement().toSqlString(convention.dialect).getSql();
   }
 
-  /** What EXPLAIN adds under the source query (see {@link JdbcDialectSupport#explain}). */
-  public List<String> sourceDetails() {
-    return ((SourceJdbcConvention) getInput().getConvention()).support().explain(sourceQuery());
+  /** What EXPLAIN adds under the source query {@link #sourceQuery()} returned (see {@link JdbcDialectSupport#explain}). */
+  public List<String> sourceDetails(String sourceQuery) {
+    return ((SourceJdbcConvention) getInput().getConvention()).support().explain(sourceQuery);
   }
 
   /** The source's part of the plan as its SQL is generated from it. */

@@ -135,12 +135,12 @@ final class TrackingDataSource implements DataSource {
           return null;
         }
       }
-      if (name.startsWith("execute") && args != null && args.length > 0 && args[0] instanceof String given) {
-        args = args.clone();
-        args[0] = dialect.beforeExecution(delegate.getConnection(), given);
-      }
       if (name.startsWith("execute")) {
-        String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : preparedSql;
+        String sql = preparedSql;
+        if (args != null && args.length > 0 && args[0] instanceof String given) {
+          args = args.clone();
+          args[0] = sql = dialect.beforeExecution(delegate.getConnection(), given);
+        }
         listener.querySent(source, sql);
         register();
         try {

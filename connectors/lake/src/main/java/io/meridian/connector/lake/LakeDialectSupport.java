@@ -83,10 +83,12 @@ final class LakeDialectSupport implements JdbcDialectSupport {
 
   @Override
   public String beforeExecution(Connection connection, String sql) throws SQLException {
-    Map<String, LakeScans.Planned> planned = plan(sql);
-    if (planned.isEmpty()) {
+    Map<String, LakeScanSpec> scansInSql = scans(sql);
+    if (scansInSql.isEmpty()) {
       return sql;
     }
+    Map<String, LakeScans.Planned> planned = new LinkedHashMap<>();
+    scansInSql.forEach((token, spec) -> planned.put(token, scans.plan(spec)));
     StringBuilder comment = new StringBuilder("/* lake scans:");
     String rewritten = sql;
     int i = 0;
@@ -105,23 +107,17 @@ final class LakeDialectSupport implements JdbcDialectSupport {
   @Override
   public List<String> explain(String sql) {
     List<String> details = new ArrayList<>();
-    Matcher m = LakeScanSpec.find(sql);
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    while (m.find()) {
-      if (seen.add(m.group())) {
-        details.addAll(scans.explain(LakeScanSpec.decode(m.group(1))));
-      }
-    }
+    scans(sql).values().forEach(spec -> details.addAll(scans.explain(spec)));
     return details;
   }
 
-  /** The scans in a generated query, by their token in the text, planned now. */
-  private Map<String, LakeScans.Planned> plan(String sql) {
-    Map<String, LakeScans.Planned> planned = new LinkedHashMap<>();
+  /** The distinct scans in a generated query, by their token in the text. */
+  private static Map<String, LakeScanSpec> scans(String sql) {
+    Map<String, LakeScanSpec> found = new LinkedHashMap<>();
     Matcher m = LakeScanSpec.find(sql);
     while (m.find()) {
-      planned.computeIfAbsent(m.group(), k -> scans.plan(LakeScanSpec.decode(m.group(1))));
+      found.computeIfAbsent(m.group(), k -> LakeScanSpec.decode(m.group(1)));
     }
-    return planned;
+    return found;
   }
 }

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.iceberg.DeleteFile;
@@ -48,8 +50,26 @@ final class LakeScans {
   /** A column as DuckDB describes it. */
   record Column(String name, String type) {}
 
-  /** A planned scan: the DuckDB relation and what EXPLAIN tells about it. */
-  record Planned(String relation, List<String> details, List<String> dataFiles) {}
+  /**
+   * A planned scan: the DuckDB relation, the files it reads, and what EXPLAIN tells about it.
+   *
+   * @param filesRead data files read, or -1 for a Parquet folder (which DuckDB prunes itself)
+   * @param partitionsRead partitions those files are in
+   */
+  record Planned(String relation, List<String> dataFiles, List<String> before, long filesRead, String totalFiles,
+      long partitionsRead, List<String> after) {
+    /** The EXPLAIN lines, with the snapshot's partition count when known. */
+    List<String> details(OptionalLong totalPartitions) {
+      List<String> lines = new ArrayList<>(before);
+      if (filesRead >= 0) {
+        lines.add("files read: " + filesRead + " of " + totalFiles + " (" + partitionsRead + " partition"
+            + (partitionsRead == 1 ? "" : "s")
+            + (totalPartitions.isPresent() ? " of " + totalPartitions.getAsLong() : "") + ")");
+      }
+      lines.addAll(after);
+      return lines;
+    }
+  }
 
   private final LakeCatalog catalog;
   private final DataSource duckDb;
@@ -76,7 +96,7 @@ final class LakeScans {
     Planned planned = plan(spec);
     Table table = catalog.icebergTable(spec.table()).orElse(null);
     if (table == null) {
-      return planned.details();
+      return planned.details(OptionalLong.empty());
     }
     TableScan all = table.newScan();
     if (spec.snapshotId().isPresent()) {
@@ -84,18 +104,23 @@ final class LakeScans {
     } else if (spec.asOfMillis().isPresent()) {
       all = all.asOfTime(spec.asOfMillis().get());
     }
-    java.util.Set<String> partitions = new java.util.HashSet<>();
-    if (all.snapshot() != null) {
-      try (CloseableIterable<FileScanTask> tasks = all.planFiles()) {
-        tasks.forEach(t -> partitions.add(t.spec().specId() + "/" + t.spec().partitionToPath(t.file().partition())));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    return planned.details(OptionalLong.of(all.snapshot() == null ? 0 : partitions(files(all)).size()));
+  }
+
+  private static List<FileScanTask> files(TableScan scan) {
+    List<FileScanTask> tasks = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> planned = scan.planFiles()) {
+      planned.forEach(tasks::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    List<String> details = new ArrayList<>(planned.details());
-    details.replaceAll(d -> d.startsWith("files read: ") ? d.replace(" partition)", " partition of "
-        + partitions.size() + ")").replace(" partitions)", " partitions of " + partitions.size() + ")") : d);
-    return details;
+    return tasks;
+  }
+
+  /** The partitions files are in; a partition of one spec is not one of another. */
+  private static Set<String> partitions(List<FileScanTask> tasks) {
+    return tasks.stream().map(t -> t.spec().specId() + "/" + t.spec().partitionToPath(t.file().partition()))
+        .collect(Collectors.toSet());
   }
 
   Planned plan(LakeScanSpec spec) {
@@ -121,14 +146,7 @@ final class LakeScans {
     if (cached != null) {
       return cached;
     }
-    List<FileScanTask> tasks = new ArrayList<>();
-    if (snapshot != null) {
-      try (CloseableIterable<FileScanTask> planned = scan.planFiles()) {
-        planned.forEach(tasks::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    List<FileScanTask> tasks = snapshot == null ? List.of() : files(scan);
     // Data files grouped by the delete files that apply to them.
     Map<List<String>, List<FileScanTask>> groups = new LinkedHashMap<>();
     for (FileScanTask task : tasks) {
@@ -148,24 +166,23 @@ final class LakeScans {
     }
     String relation = parts.isEmpty() ? empty(schema) : String.join("\nUNION ALL\n", parts);
     List<String> dataFiles = tasks.stream().map(t -> staged.path(t.file().location())).toList();
-    List<String> details = new ArrayList<>();
-    details.add("lake table " + spec.table() + " (Iceberg, format v" + formatVersion(table) + "), snapshot "
-        + (snapshot == null ? "none (empty table)" : snapshot.snapshotId()
-            + (spec.snapshotId().isPresent() || spec.asOfMillis().isPresent() ? " (pinned)" : " (current)")));
-    details.add("planning filter: " + spec.filter());
-    String totalFiles = snapshot == null ? "0" : snapshot.summary().getOrDefault("total-data-files", "?");
-    long partitions = tasks.stream().map(t -> t.spec().partitionToPath(t.file().partition())).distinct().count();
-    details.add("files read: " + tasks.size() + " of " + totalFiles + " (" + partitions + " partition"
-        + (partitions == 1 ? "" : "s") + ")");
-    details.add("deletes applied: " + (positionDeletes + equalityDeletes == 0 ? "none"
+    List<String> before = List.of(
+        "lake table " + spec.table() + " (Iceberg, format v" + formatVersion(table) + "), snapshot "
+            + (snapshot == null ? "none (empty table)" : snapshot.snapshotId()
+                + (spec.snapshotId().isPresent() || spec.asOfMillis().isPresent() ? " (pinned)" : " (current)")),
+        "planning filter: " + spec.filter());
+    List<String> after = new ArrayList<>();
+    after.add("deletes applied: " + (positionDeletes + equalityDeletes == 0 ? "none"
         : positionDeletes + " position delete file(s), " + equalityDeletes + " equality delete file(s), as anti-joins"));
     if (staged.count() > 0) {
-      details.add("object storage: " + staged.count() + " file(s) copied to the local staging folder "
+      after.add("object storage: " + staged.count() + " file(s) copied to the local staging folder "
           + STAGING + " (immutable, kept for later queries), since DuckDB cannot read object storage here");
     }
-    details.add("read by DuckDB by field id: only the columns and row groups the query needs; the query's filter, "
+    after.add("read by DuckDB by field id: only the columns and row groups the query needs; the query's filter, "
         + "aggregation and limit run there");
-    Planned result = new Planned(relation, details, dataFiles);
+    Planned result = new Planned(relation, dataFiles, before, tasks.size(),
+        snapshot == null ? "0" : snapshot.summary().getOrDefault("total-data-files", "?"), partitions(tasks).size(),
+        after);
     planned.put(cacheKey, result);
     return result;
   }
@@ -248,14 +265,15 @@ final class LakeScans {
    */
   static final class Staging {
     private final FileIO io;
-    private int count;
+    private final Set<String> staged = new java.util.HashSet<>();
 
     Staging(FileIO io) {
       this.io = io;
     }
 
+    /** Object-storage files this scan reads from the staging folder. */
     int count() {
-      return count;
+      return staged.size();
     }
 
     String fileList(List<String> locations) {
@@ -281,7 +299,7 @@ final class LakeScans {
               + e.getMessage(), null, null, e);
         }
       }
-      count++;
+      staged.add(location);
       return target.toString();
     }
 
@@ -316,8 +334,8 @@ final class LakeScans {
     String glob = catalog.parquetFolder(spec.table()).orElseThrow().toAbsolutePath() + "/**/*.parquet";
     String relation = "SELECT * FROM read_parquet(" + literal(glob) + ", hive_partitioning = true, "
         + "union_by_name = true)";
-    return new Planned(relation, List.of("Parquet folder " + spec.table() + " (Hive partitions): partitions "
-        + "pruned by DuckDB from the folder names, row groups from column statistics"), List.of(glob));
+    return new Planned(relation, List.of(glob), List.of("Parquet folder " + spec.table() + " (Hive partitions): "
+        + "partitions pruned by DuckDB from the folder names, row groups from column statistics"), -1, "", 0, List.of());
   }
 
   /** The columns of a Parquet folder table, as DuckDB reads them. */

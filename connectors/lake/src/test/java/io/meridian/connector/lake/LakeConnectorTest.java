@@ -225,7 +225,8 @@ class LakeConnectorTest {
           lake.namespace(), Optional.empty()), new org.sqlite.SQLiteDataSource());
       LakeScans.Planned planned = scans.plan(new LakeScanSpec(TestingLakeTables.SNAPSHOTS,
           Optional.of(s.snapshotId()), Optional.empty(), Expressions.alwaysTrue()));
-      assertTrue(planned.details().get(0).contains(s.snapshotId() + " (pinned)"), planned.details().get(0));
+      String header = planned.details(java.util.OptionalLong.empty()).get(0);
+      assertTrue(header.contains(s.snapshotId() + " (pinned)"), header);
       assertEquals(IndependentReader.readAtSnapshot(t, s.snapshotId()).size(), planned.dataFiles().stream()
           .mapToLong(f -> lake.dataFiles(TestingLakeTables.SNAPSHOTS).stream()
               .filter(d -> d.localPath().toString().equals(f)).mapToLong(TestingLakeTables.FileInfo::recordCount)

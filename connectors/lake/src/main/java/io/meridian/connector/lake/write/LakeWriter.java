@@ -367,18 +367,6 @@ public final class LakeWriter {
     updateSpec(table, update -> update.removeField(oldField).addField(newField));
   }
 
-  /** Adds a partition field such as {@code Expressions.bucket("id", 8)}. */
-  public static void addPartitionField(Table table, Term field) {
-    requireNonNull(field, "field is null");
-    updateSpec(table, update -> update.addField(field));
-  }
-
-  /** Removes a partition field, given by its term (as it was added). */
-  public static void removePartitionField(Table table, Term field) {
-    requireNonNull(field, "field is null");
-    updateSpec(table, update -> update.removeField(field));
-  }
-
   /** Applies any partition spec change in one commit. */
   public static void updateSpec(Table table, Consumer<UpdatePartitionSpec> change) {
     requireNonNull(table, "table is null");
