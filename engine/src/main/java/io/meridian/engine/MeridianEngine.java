@@ -21,6 +21,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.meridian.engine.rollup.RollupManager;
+import io.meridian.engine.rollup.RollupStatsTable;
 import io.meridian.engine.semantic.MetricCatalogTable;
 import io.meridian.engine.semantic.SemanticExpander;
 import io.meridian.engine.semantic.SemanticSchema;
@@ -77,6 +79,7 @@ public final class MeridianEngine implements AutoCloseable {
   private final SourceQueryLog queryLog = new SourceQueryLog();
   private final Program program;
   private final SemanticExpander expander;
+  private final RollupManager rollups;
 
   /** Schema of Meridian's own tables ({@code meridian.metrics}). */
   public static final String SYSTEM_SCHEMA = "meridian";
@@ -104,8 +107,15 @@ public final class MeridianEngine implements AutoCloseable {
         .orElse(SemanticModel.EMPTY);
     this.expander = new SemanticExpander(model);
     rootSchema.add(SemanticExpander.SCHEMA, new SemanticSchema(expander, this::physicalType));
+    this.rollups = new RollupManager(model, expander, config.rollups(), config.sources(), config.file().getParent(),
+        queryLog);
+    if (!model.rollups().isEmpty()) {
+      rollups.schemas().forEach(rootSchema::add);
+      expander.useRollups(rollups);
+    }
     rootSchema.add(SYSTEM_SCHEMA, new AbstractSchema() {
-      private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model));
+      private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model),
+          "rollups", new RollupStatsTable(rollups));
 
       @Override
       protected Map<String, Table> getTableMap() {
@@ -217,6 +227,11 @@ public final class MeridianEngine implements AutoCloseable {
     return expander;
   }
 
+  /** The model's rollups: their state, builds and refreshes. */
+  public RollupManager rollups() {
+    return rollups;
+  }
+
   /** The model as loaded: what the semantic schema serves. */
   public SemanticModel model() {
     return expander.model();
@@ -308,6 +323,7 @@ public final class MeridianEngine implements AutoCloseable {
     BY_ROOT.remove(rootSchema);
     SHARED.values().remove(this);
     queries.close();
+    rollups.close();
     connectors.values().forEach(Connector::close);
   }
 }

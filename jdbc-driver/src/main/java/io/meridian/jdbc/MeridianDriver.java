@@ -119,6 +119,12 @@ public class MeridianDriver extends Driver {
           + url, ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
     }
     checkTimeout(properties);
+    String useRollups = MeridianConnectionProperty.USE_ROLLUPS.get(properties).strip();
+    if (!useRollups.equalsIgnoreCase("true") && !useRollups.equalsIgnoreCase("false")) {
+      throw new SQLException("connection property useRollups must be true or false, got '" + useRollups + "'",
+          ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
+    }
+    properties.setProperty(MeridianConnectionProperty.USE_ROLLUPS.camelName(), useRollups);
     MeridianEngine engine;
     try {
       engine = MeridianEngine.shared(Path.of(config));
@@ -127,6 +133,15 @@ public class MeridianDriver extends Driver {
     } catch (RuntimeException e) {
       throw Errors.translate(e, null).toSqlException();
     }
+    // Rollup builds run as queries over this same engine, through connections like this one.
+    Properties base = new Properties();
+    base.putAll(given);
+    engine.rollups().connections(extra -> {
+      Properties p = new Properties();
+      p.putAll(base);
+      p.putAll(extra);
+      return connect(url, p);
+    });
     properties.putAll(FIXED);
     AvaticaConnection connection =
         new MeridianCalciteConnection(this, factory, url, properties, engine.rootSchema(), engine.typeFactory());

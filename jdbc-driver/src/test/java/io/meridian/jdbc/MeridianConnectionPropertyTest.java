@@ -23,7 +23,9 @@ class MeridianConnectionPropertyTest {
     assertEquals("0", MeridianConnectionProperty.QUERY_TIMEOUT.defaultValue());
     assertEquals("serialization", MeridianConnectionProperty.SERIALIZATION.camelName());
     assertEquals("protobuf", MeridianConnectionProperty.SERIALIZATION.defaultValue());
-    assertEquals(3, MeridianConnectionProperty.values().length, "a new property needs a line in this test and the README");
+    assertEquals("useRollups", MeridianConnectionProperty.USE_ROLLUPS.camelName());
+    assertEquals("true", MeridianConnectionProperty.USE_ROLLUPS.defaultValue());
+    assertEquals(4, MeridianConnectionProperty.values().length, "a new property needs a line in this test and the README");
 
     Properties p = new Properties();
     assertEquals("0", MeridianConnectionProperty.QUERY_TIMEOUT.get(p));

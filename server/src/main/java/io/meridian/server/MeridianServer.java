@@ -74,7 +74,7 @@ public final class MeridianServer implements AutoCloseable {
       throw new MeridianException(ErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
     }
     return start(new MeridianConfig(config.file(), config.sources(), server, config.planner(), config.modelPath(),
-        config.defaultSchema()));
+        config.defaultSchema(), config.rollups()));
   }
 
   /**

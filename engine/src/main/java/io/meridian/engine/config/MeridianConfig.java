@@ -18,9 +18,16 @@ import java.util.Set;
  * @param planner planning and execution limits
  * @param modelPath the folder of semantic model files, if any
  * @param defaultSchema the schema unqualified table names resolve in (default: the first source)
+ * @param rollups where the model's rollups are kept
  */
 public record MeridianConfig(Path file, List<SourceConfig> sources, ServerConfig server, PlannerConfig planner,
-    Optional<Path> modelPath, String defaultSchema) {
+    Optional<Path> modelPath, String defaultSchema, RollupsConfig rollups) {
+
+  /** A configuration with the default rollup settings. */
+  public MeridianConfig(Path file, List<SourceConfig> sources, ServerConfig server, PlannerConfig planner,
+      Optional<Path> modelPath, String defaultSchema) {
+    this(file, sources, server, planner, modelPath, defaultSchema, RollupsConfig.DEFAULT);
+  }
 
   public MeridianConfig {
     requireNonNull(file, "file is null");
@@ -28,6 +35,7 @@ public record MeridianConfig(Path file, List<SourceConfig> sources, ServerConfig
     requireNonNull(server, "server is null");
     requireNonNull(planner, "planner is null");
     requireNonNull(modelPath, "modelPath is null");
+    requireNonNull(rollups, "rollups is null");
     Set<String> names = new HashSet<>();
     for (SourceConfig s : sources) {
       if (!names.add(s.name())) {
