@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.meridian.cache.PlanCache;
 import io.meridian.connector.jdbc.GenericJdbcDialectSupport;
+import io.meridian.connector.jdbc.JdbcFreshness;
 import io.meridian.connector.jdbc.JdbcConnector;
 import io.meridian.connector.jdbc.JdbcSourceSettings;
 import io.meridian.connector.lake.LakeConnector;
@@ -77,6 +78,8 @@ public final class MeridianEngine implements AutoCloseable {
   private final SourceQueryLog queryLog = new SourceQueryLog();
   private final Program program;
   private final SemanticExpander expander;
+  private final QueryResults results;
+  private final CacheMetrics metrics;
 
   /** Schema of Meridian's own tables ({@code meridian.metrics}). */
   public static final String SYSTEM_SCHEMA = "meridian";
@@ -99,13 +102,15 @@ public final class MeridianEngine implements AutoCloseable {
       throw e;
     }
     this.connectors = Map.copyOf(map);
+    this.results = new QueryResults(config.cache(), connectors, java.time.Clock.systemUTC());
     SemanticModel model = config.modelPath()
         .map(path -> ModelLoader.load(path, new EngineCatalog()))
         .orElse(SemanticModel.EMPTY);
     this.expander = new SemanticExpander(model);
     rootSchema.add(SemanticExpander.SCHEMA, new SemanticSchema(expander, this::physicalType));
     rootSchema.add(SYSTEM_SCHEMA, new AbstractSchema() {
-      private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model));
+      private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model),
+          "cache", new CacheStatsTable(MeridianEngine.this));
 
       @Override
       protected Map<String, Table> getTableMap() {
@@ -115,6 +120,7 @@ public final class MeridianEngine implements AutoCloseable {
     this.plans = new PlanCache<>(config.planner().planCacheSize());
     this.program = MeridianPrograms.standard(config.planner().exhaustiveJoinLimit());
     BY_ROOT.put(rootSchema, this);
+    this.metrics = CacheMetrics.register(this);
   }
 
   /** Starts an engine for a configuration; the caller closes it. */
@@ -164,7 +170,8 @@ public final class MeridianEngine implements AutoCloseable {
     }
     JdbcSourceSettings settings = new JdbcSourceSettings(source.name(), source.url(), source.user(), source.password(),
         source.schema(), source.fetchSize(), source.pool().maxSize(), source.pool().connectionTimeout(),
-        source.pool().idleTimeout(), source.pool().maxLifetime(), source.properties());
+        source.pool().idleTimeout(), source.pool().maxLifetime(), source.properties(),
+        new JdbcFreshness(source.freshness().versionQuery(), source.freshness().ttl()));
     switch (source.kind()) {
       case POSTGRESQL:
         return PostgreSqlConnector.create(settings, queryLog);
@@ -206,6 +213,11 @@ public final class MeridianEngine implements AutoCloseable {
   /** Plan cache statistics (hits are statements that skipped planning). */
   public PlanCache.Stats planCacheStats() {
     return plans.stats();
+  }
+
+  /** The result cache and how executions use it. */
+  public QueryResults results() {
+    return results;
   }
 
   Program program() {
@@ -308,6 +320,7 @@ public final class MeridianEngine implements AutoCloseable {
     BY_ROOT.remove(rootSchema);
     SHARED.values().remove(this);
     queries.close();
+    metrics.close();
     connectors.values().forEach(Connector::close);
   }
 }
