@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.meridian.cache.PlanCache;
 import io.meridian.connector.jdbc.GenericJdbcDialectSupport;
+import io.meridian.connector.jdbc.JdbcFreshness;
 import io.meridian.connector.jdbc.JdbcConnector;
 import io.meridian.connector.jdbc.JdbcSourceSettings;
 import io.meridian.connector.lake.LakeConnector;
@@ -80,6 +81,8 @@ public final class MeridianEngine implements AutoCloseable {
   private final Program program;
   private final SemanticExpander expander;
   private final RollupManager rollups;
+  private final QueryResults results;
+  private final CacheMetrics metrics;
 
   /** Schema of Meridian's own tables ({@code meridian.metrics}). */
   public static final String SYSTEM_SCHEMA = "meridian";
@@ -109,12 +112,17 @@ public final class MeridianEngine implements AutoCloseable {
     rootSchema.add(SemanticExpander.SCHEMA, new SemanticSchema(expander, this::physicalType));
     this.rollups = new RollupManager(model, expander, config.rollups(), config.sources(), config.file().getParent(),
         queryLog);
+    Map<String, Connector> versioned = new LinkedHashMap<>(connectors);
     if (!model.rollups().isEmpty()) {
       rollups.schemas().forEach(rootSchema::add);
       expander.useRollups(rollups);
+      // Answers read from rollups are cached under the rollups' own versions.
+      versioned.putAll(rollups.versionedSchemas());
     }
+    this.results = new QueryResults(config.cache(), Map.copyOf(versioned), java.time.Clock.systemUTC());
     rootSchema.add(SYSTEM_SCHEMA, new AbstractSchema() {
       private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model),
+          "cache", new CacheStatsTable(MeridianEngine.this),
           "rollups", new RollupStatsTable(rollups));
 
       @Override
@@ -125,6 +133,7 @@ public final class MeridianEngine implements AutoCloseable {
     this.plans = new PlanCache<>(config.planner().planCacheSize());
     this.program = MeridianPrograms.standard(config.planner().exhaustiveJoinLimit());
     BY_ROOT.put(rootSchema, this);
+    this.metrics = CacheMetrics.register(this);
   }
 
   /** Starts an engine for a configuration; the caller closes it. */
@@ -174,7 +183,8 @@ public final class MeridianEngine implements AutoCloseable {
     }
     JdbcSourceSettings settings = new JdbcSourceSettings(source.name(), source.url(), source.user(), source.password(),
         source.schema(), source.fetchSize(), source.pool().maxSize(), source.pool().connectionTimeout(),
-        source.pool().idleTimeout(), source.pool().maxLifetime(), source.properties());
+        source.pool().idleTimeout(), source.pool().maxLifetime(), source.properties(),
+        new JdbcFreshness(source.freshness().versionQuery(), source.freshness().ttl()));
     switch (source.kind()) {
       case POSTGRESQL:
         return PostgreSqlConnector.create(settings, queryLog);
@@ -216,6 +226,11 @@ public final class MeridianEngine implements AutoCloseable {
   /** Plan cache statistics (hits are statements that skipped planning). */
   public PlanCache.Stats planCacheStats() {
     return plans.stats();
+  }
+
+  /** The result cache and how executions use it. */
+  public QueryResults results() {
+    return results;
   }
 
   Program program() {
@@ -323,6 +338,7 @@ public final class MeridianEngine implements AutoCloseable {
     BY_ROOT.remove(rootSchema);
     SHARED.values().remove(this);
     queries.close();
+    metrics.close();
     rollups.close();
     connectors.values().forEach(Connector::close);
   }

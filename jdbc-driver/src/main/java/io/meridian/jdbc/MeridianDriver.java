@@ -1,6 +1,7 @@
 package io.meridian.jdbc;
 
 import io.meridian.engine.Errors;
+import io.meridian.engine.CacheMode;
 import io.meridian.engine.MeridianEngine;
 import io.meridian.engine.MeridianPrepare;
 import io.meridian.engine.config.Durations;
@@ -118,13 +119,7 @@ public class MeridianDriver extends Driver {
       throw new SQLException("Meridian URL needs config=<path of meridian.yaml> (or remote:url=http://host:port): "
           + url, ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
     }
-    checkTimeout(properties);
-    String useRollups = MeridianConnectionProperty.USE_ROLLUPS.get(properties).strip();
-    if (!useRollups.equalsIgnoreCase("true") && !useRollups.equalsIgnoreCase("false")) {
-      throw new SQLException("connection property useRollups must be true or false, got '" + useRollups + "'",
-          ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
-    }
-    properties.setProperty(MeridianConnectionProperty.USE_ROLLUPS.camelName(), useRollups);
+    checkProperties(properties);
     MeridianEngine engine;
     try {
       engine = MeridianEngine.shared(Path.of(config));
@@ -153,13 +148,32 @@ public class MeridianDriver extends Driver {
     return connection;
   }
 
-  private static void checkTimeout(Properties properties) throws SQLException {
-    String timeout = MeridianConnectionProperty.QUERY_TIMEOUT.get(properties);
-    try {
-      Durations.parse(timeout);
-    } catch (IllegalArgumentException e) {
-      throw new SQLException("connection property queryTimeout: " + e.getMessage(),
-          ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
+  /**
+   * Checks Meridian's own properties, and stores each under its canonical name (keys match in any case), which is how
+   * the engine reads them.
+   */
+  private static void checkProperties(Properties properties) throws SQLException {
+    for (MeridianConnectionProperty p : MeridianConnectionProperty.values()) {
+      String value = p.get(properties);
+      if (value == null || value == p.defaultValue()) {
+        continue;
+      }
+      try {
+        switch (p) {
+          case QUERY_TIMEOUT, MAX_STALENESS -> Durations.parse(value);
+          case CACHE_MODE -> CacheMode.parse(value);
+          case USE_ROLLUPS -> {
+            if (!value.strip().equalsIgnoreCase("true") && !value.strip().equalsIgnoreCase("false")) {
+              throw new IllegalArgumentException("must be true or false, got '" + value + "'");
+            }
+          }
+          default -> { }
+        }
+      } catch (IllegalArgumentException e) {
+        throw new SQLException("connection property " + p.camelName() + ": " + e.getMessage(),
+            ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
+      }
+      properties.setProperty(p.camelName(), value);
     }
   }
 

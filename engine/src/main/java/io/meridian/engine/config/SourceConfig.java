@@ -29,6 +29,8 @@ import java.util.Map;
  * @param memoryLimit {@code memory-limit}: for {@code kind: lake}, the embedded DuckDB's memory limit per connection
  *     (default {@code 2GB})
  * @param threads {@code threads}: for {@code kind: lake}, DuckDB threads per query (default 2)
+ * @param freshness {@code freshness}: for JDBC sources, how the result cache learns that data changed (a version
+ *     query or a time-to-live; with neither, nothing read from the source is cached)
  */
 public record SourceConfig(
     String name,
@@ -45,7 +47,8 @@ public record SourceConfig(
     String namespace,
     String parquetRoot,
     String memoryLimit,
-    Integer threads) {
+    Integer threads,
+    FreshnessConfig freshness) {
 
   public SourceConfig {
     checkName("name", name);
@@ -80,6 +83,10 @@ public record SourceConfig(
     namespace = namespace == null ? "default" : namespace;
     memoryLimit = memoryLimit == null ? "2GB" : memoryLimit;
     threads = checkRange("threads", threads == null ? 2 : threads, 1, 256);
+    freshness = freshness == null ? FreshnessConfig.NONE : freshness;
+    if (kind == SourceKind.LAKE && !freshness.equals(FreshnessConfig.NONE)) {
+      throw new IllegalArgumentException("a lake source takes no freshness: its Iceberg snapshots are its versions");
+    }
   }
 
   /** Schema names Meridian uses itself: semantic tables and system tables. */

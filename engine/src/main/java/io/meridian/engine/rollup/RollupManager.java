@@ -169,7 +169,7 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
         for (Entry e : entries.values()) {
           Built b = e.built;
           if (b != null && b.rows != null) {
-            tables.put(e.rollup.name(), new MemoryTable(e, b));
+            tables.put(e.rollup.name(), new MemoryTable(e, b, e.state));
           }
         }
         return tables;
@@ -185,6 +185,79 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
       schemas.put(LAKE_SCHEMA, lakeReader.schema());
     }
     return schemas;
+  }
+
+  /**
+   * The rollup schemas as connectors that tell their data versions (a rollup's snapshot and the state it answers in),
+   * for the result cache; by schema name.
+   */
+  public Map<String, io.meridian.spi.Connector> versionedSchemas() {
+    Map<String, io.meridian.spi.Connector> map = new LinkedHashMap<>();
+    if (lakeReader == null) {
+      return map;
+    }
+    map.put(SCHEMA, new VersionedSchema(SCHEMA, memorySchema));
+    map.put(LAKE_SCHEMA, new VersionedSchema(LAKE_SCHEMA, lakeReader.schema()));
+    return map;
+  }
+
+  /** A rollup schema seen as a source whose data version is the state of the rollups read. */
+  private final class VersionedSchema implements io.meridian.spi.Connector {
+    private final String name;
+    private final Schema schema;
+
+    VersionedSchema(String name, Schema schema) {
+      this.name = name;
+      this.schema = schema;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public SourceKind kind() {
+      return SourceKind.LAKE;
+    }
+
+    @Override
+    public java.util.Set<io.meridian.spi.Capability> capabilities() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public Schema schema() {
+      return schema;
+    }
+
+    @Override
+    public io.meridian.spi.DataVersion dataVersion() {
+      return dataVersion(entries.keySet());
+    }
+
+    @Override
+    public io.meridian.spi.DataVersion dataVersion(java.util.Set<String> tables) {
+      StringBuilder v = new StringBuilder();
+      for (String t : new java.util.TreeSet<>(tables)) {
+        Entry e = entries.get(t);
+        if (e == null) {
+          return new io.meridian.spi.DataVersion(name, io.meridian.spi.DataVersion.UNKNOWN, Instant.now());
+        }
+        State s = check(e);
+        v.append(t).append('=').append(s.snapshot).append('/').append(s.kind).append('/')
+            .append(s.candidate.seam().orElse("")).append(';');
+      }
+      return new io.meridian.spi.DataVersion(name, v.toString(), Instant.now());
+    }
+
+    @Override
+    public void checkHealth() {
+    }
+
+    @Override
+    public void close() {
+    }
   }
 
   /**
@@ -829,14 +902,20 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
     }
   }
 
-  /** A rollup's rows held in memory; each scan counts as a hit. */
-  private static final class MemoryTable extends AbstractTable implements ScannableTable {
+  /**
+   * A rollup's rows held in memory; each scan counts as a hit. A plan is made for the rollup's state when it was
+   * planned (fresh, or behind up to a seam): a scan in another state (a prepared statement run after its source
+   * changed) fails rather than answer from a state the plan did not account for.
+   */
+  private final class MemoryTable extends AbstractTable implements ScannableTable {
     private final Entry entry;
     private final Built built;
+    private final State planned;
 
-    MemoryTable(Entry entry, Built built) {
+    MemoryTable(Entry entry, Built built, State planned) {
       this.entry = entry;
       this.built = built;
+      this.planned = planned;
     }
 
     @Override
@@ -850,6 +929,13 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
 
     @Override
     public Enumerable<Object[]> scan(DataContext root) {
+      State now = check(entry);
+      if (planned != null && (now.snapshot != planned.snapshot || now.candidate.unusable().isPresent()
+          || !now.candidate.seam().equals(planned.candidate.seam()))) {
+        throw new MeridianException(ErrorCode.NOT_SUPPORTED, "rollup " + entry.rollup.name() + " changed since "
+            + "this statement was planned (" + planned.kind + ", now " + now.kind + now.reason.map(r -> ": " + r)
+            .orElse("") + "); prepare the statement again");
+      }
       entry.hits.incrementAndGet();
       return Linq4j.asEnumerable(built.rows);
     }

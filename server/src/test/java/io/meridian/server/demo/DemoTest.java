@@ -65,6 +65,16 @@ class DemoTest {
             assertTrue(rows > 0, example.title());
           }
         }
+        // Dashboards repeat their queries: the second time, every example is answered from the result cache
+        // (the warehouse's version query and the lake's snapshots say nothing changed).
+        long hits = cacheHits(c);
+        for (Demo.Example example : Demo.EXAMPLES) {
+          assertTrue(plan(c, example.sql()).contains("Result cache: hit"), example.title());
+          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(example.sql())) {
+            assertTrue(rs.next(), example.title());
+          }
+        }
+        assertEquals(hits + Demo.EXAMPLES.size(), cacheHits(c));
         assertEquals(demo.summary().rows("payments"), count(c, "SELECT COUNT(*) FROM payments"));
         assertEquals(demo.summary().rows("plays"), count(c, "SELECT COUNT(*) FROM lake.plays"));
         // The lake joins the warehouse: plays in the lake by a dimension of accounts in PostgreSQL, as PostgreSQL
@@ -136,5 +146,13 @@ class DemoTest {
       }
     }
     return plan.toString();
+  }
+
+  private static long cacheHits(Connection c) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT hits FROM meridian.cache WHERE cache = 'result'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }

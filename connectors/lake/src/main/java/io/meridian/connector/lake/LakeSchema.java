@@ -2,6 +2,7 @@ package io.meridian.connector.lake;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meridian.connector.jdbc.VersionedSchema;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
 import java.time.Instant;
@@ -24,7 +25,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The tables of a lake source. A table name may pin a snapshot: {@code "plays@5728341927"} reads snapshot
  * 5728341927, {@code "plays@2024-06-01T00:00:00Z"} the snapshot current at that instant (time travel).
  */
-final class LakeSchema extends JdbcSchema {
+final class LakeSchema extends JdbcSchema implements VersionedSchema {
   private final LakeCatalog catalog;
   private final LakeScans scans;
 
@@ -68,6 +69,32 @@ final class LakeSchema extends JdbcSchema {
         return catalog.tableNames().stream().filter(pattern.matcher()::apply).collect(Collectors.toSet());
       }
     };
+  }
+
+  /**
+   * The current snapshot id of each Iceberg table, read from the catalog now: a commit changes it, so a cached answer
+   * misses after any commit. A pinned name ({@code t@id}, {@code t@instant}) always reads the same snapshot and is
+   * its own version. A Parquet folder has no version (files can change under it unseen), so answers read from one
+   * are never reused.
+   */
+  @Override
+  public Optional<String> version(Set<String> tables) {
+    StringBuilder version = new StringBuilder();
+    for (String name : new java.util.TreeSet<>(tables)) {
+      String token;
+      if (name.indexOf('@') >= 0) {
+        token = name;
+      } else {
+        Optional<org.apache.iceberg.Table> table = catalog.icebergTable(name);
+        if (table.isEmpty()) {
+          return Optional.empty();
+        }
+        org.apache.iceberg.Snapshot current = table.get().currentSnapshot();
+        token = name + "@" + (current == null ? "empty" : String.valueOf(current.snapshotId()));
+      }
+      version.append(version.length() == 0 ? "" : ",").append(token);
+    }
+    return Optional.of(version.toString());
   }
 
   private LakeScanSpec pinned(LakeScanSpec spec, String pin) {
