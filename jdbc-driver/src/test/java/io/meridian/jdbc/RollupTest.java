@@ -496,6 +496,47 @@ class RollupTest {
 
   @Test
   @Order(6)
+  void anotherServerWithASmallMemoryReadsTheRollupFromIceberg() throws Exception {
+    // A second configuration sharing the rollup catalog, as another server would, holding no rollup in memory.
+    Path other = dir.resolve("other.yaml");
+    Files.writeString(other, Files.readString(config).replace("refresh-check: 0s",
+        "refresh-check: 0s\n  memory-max-rows: 0"), StandardCharsets.UTF_8);
+    Case c = build(List.of("ts__month", "plan"), FILTERS.get(1), List.of("events", "amount", "avg_duration"));
+    try (Connection conn = DriverManager.getConnection("jdbc:meridian:config=" + other);
+        Statement s = conn.createStatement()) {
+      ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + c.meridian());
+      rs.next();
+      String plan = rs.getString(1);
+      assertTrue(plan.contains("rollup events_daily answered") && plan.contains("meridian_rollups_lake: "), plan);
+      assertEquals(postgres(c.postgres()), rows(s.executeQuery(c.meridian())));
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aPreparedStatementPlannedOnAFreshRollupFailsAfterTheSourceChanges() throws Exception {
+    Case c = build(List.of("device"), FILTERS.get(0), List.of("events"));
+    try (Connection conn = DriverManager.getConnection(url());
+        PreparedStatement ps = conn.prepareStatement(c.meridian())) {
+      try (ResultSet rs = ps.executeQuery()) {
+        assertEquals(postgres(c.postgres()), rows(rs));
+      }
+      append(10, LocalDateTime.of(2024, 3, 20, 0, 0), 24);
+      SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> {
+        try (ResultSet rs = ps.executeQuery()) {
+          rows(rs);
+        }
+      });
+      assertEquals("0A000", e.getSQLState());
+      assertTrue(e.getMessage().contains("rollup events_daily changed since this statement was planned"),
+          e.getMessage());
+    }
+    // A new statement plans for the rollup's new state and is exact.
+    assertEquals(postgres(c.postgres()), meridian(c.meridian()));
+  }
+
+  @Test
+  @Order(8)
   void aDeleteAtTheSourceMakesTheRollupStale() throws Exception {
     List<Record> keys = new ArrayList<>();
     Schema idOnly = events.schema().select("id");

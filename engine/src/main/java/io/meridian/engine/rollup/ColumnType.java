@@ -98,8 +98,8 @@ record ColumnType(SqlTypeName name, int precision, int scale) {
       case DOUBLE -> DoubleType.get();
       case DECIMAL -> DecimalType.of(precision, scale);
       case DATE -> DateType.get();
-      case TIMESTAMP -> TimestampType.withoutZone();
-      case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> TimestampType.withZone();
+      // Both as UTC instants: Meridian's timestamps are UTC wall clocks, and the lake reads timestamptz as such.
+      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> TimestampType.withZone();
       default -> StringType.get();
     };
   }
@@ -133,9 +133,7 @@ record ColumnType(SqlTypeName name, int precision, int scale) {
     return switch (name) {
       case DECIMAL -> ((BigDecimal) value).setScale(scale, java.math.RoundingMode.UNNECESSARY);
       case DATE -> LocalDate.ofEpochDay((Integer) value);
-      case TIMESTAMP -> LocalDateTime.ofEpochSecond(Math.floorDiv((Long) value, 1000L),
-          (int) Math.floorMod((Long) value, 1000L) * 1_000_000, ZoneOffset.UTC);
-      case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli((Long) value),
+      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli((Long) value),
           ZoneOffset.UTC);
       default -> value;
     };
@@ -148,8 +146,8 @@ record ColumnType(SqlTypeName name, int precision, int scale) {
     }
     return switch (name) {
       case DATE -> (int) ((LocalDate) value).toEpochDay();
-      case TIMESTAMP -> ((LocalDateTime) value).toInstant(ZoneOffset.UTC).toEpochMilli();
-      case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> ((OffsetDateTime) value).toInstant().toEpochMilli();
+      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> value instanceof LocalDateTime l
+          ? l.toInstant(ZoneOffset.UTC).toEpochMilli() : ((OffsetDateTime) value).toInstant().toEpochMilli();
       default -> value;
     };
   }

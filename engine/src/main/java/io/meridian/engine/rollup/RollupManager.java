@@ -162,19 +162,7 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
       this.lakeReader = LakeConnector.create(new LakeSettings(LAKE_SCHEMA, properties, config.namespace(),
           Optional.empty(), 2, Duration.ofSeconds(30), "1GB", 2), listener);
     }
-    this.memorySchema = new AbstractSchema() {
-      @Override
-      protected Map<String, org.apache.calcite.schema.Table> getTableMap() {
-        Map<String, org.apache.calcite.schema.Table> tables = new HashMap<>();
-        for (Entry e : entries.values()) {
-          Built b = e.built;
-          if (b != null && b.rows != null) {
-            tables.put(e.rollup.name(), new MemoryTable(e, b, e.state));
-          }
-        }
-        return tables;
-      }
-    };
+    this.memorySchema = new MemorySchema();
   }
 
   /** The schemas rollups are read from, by name, to add to the root schema. */
@@ -378,9 +366,22 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
         seam = s.literal;
       }
     }
-    return new State(new RollupCandidate(e.rollup, path, Optional.empty(), seam, types), b.snapshotId, b.rowCount,
-        seam.isPresent() ? "behind" : "fresh", seam.map(x -> "the source has rows appended since the build; they are "
-            + "read from the source from " + x + " on"));
+    List<String> statePath = b.rows != null
+        ? List.of(SCHEMA, name + "@" + b.snapshotId + "-" + seam.map(RollupManager::digits).orElse("fresh")) : path;
+    return new State(new RollupCandidate(e.rollup, statePath, Optional.empty(), seam, types), b.snapshotId,
+        b.rowCount, seam.isPresent() ? "behind" : "fresh", seam.map(x -> "the source has rows appended since the "
+            + "build; they are read from the source from " + x + " on"));
+  }
+
+  /** The state a plan over an in-memory rollup was made for, as its table name carries it. */
+  private static String stateId(State s) {
+    List<String> table = s.candidate.table();
+    String name = table.get(table.size() - 1);
+    return name.contains("@") ? name.substring(name.indexOf('@') + 1) : "";
+  }
+
+  private static String digits(String literal) {
+    return literal.replaceAll("[^0-9]", "");
   }
 
   private State stale(Entry e, Built b, List<String> path, Map<String, String> types, String why) {
@@ -903,19 +904,74 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
   }
 
   /**
-   * A rollup's rows held in memory; each scan counts as a hit. A plan is made for the rollup's state when it was
-   * planned (fresh, or behind up to a seam): a scan in another state (a prepared statement run after its source
-   * changed) fails rather than answer from a state the plan did not account for.
+   * The in-memory rollups. The rewrite names a rollup with the state it planned for, {@code events_daily@<state>};
+   * Calcite looks tables up again when a plan runs, so a plan run after its rollup changed state (a prepared statement
+   * run after its source changed) fails here rather than answer from a state it did not account for.
    */
-  private final class MemoryTable extends AbstractTable implements ScannableTable {
+  private final class MemorySchema extends AbstractSchema {
+    @Override
+    protected Map<String, org.apache.calcite.schema.Table> getTableMap() {
+      Map<String, org.apache.calcite.schema.Table> tables = new HashMap<>();
+      for (Entry e : entries.values()) {
+        Built b = e.built;
+        if (b != null && b.rows != null) {
+          tables.put(e.rollup.name(), new MemoryTable(e, b));
+        }
+      }
+      return tables;
+    }
+
+    @Override
+    public org.apache.calcite.schema.lookup.Lookup<org.apache.calcite.schema.Table> tables() {
+      org.apache.calcite.schema.lookup.Lookup<org.apache.calcite.schema.Table> plain = super.tables();
+      return new org.apache.calcite.schema.lookup.Lookup<>() {
+        @Override
+        public org.apache.calcite.schema.Table get(String name) {
+          return name.indexOf('@') < 0 ? plain.get(name) : planned(name);
+        }
+
+        @Override
+        public org.apache.calcite.schema.lookup.Named<org.apache.calcite.schema.Table> getIgnoreCase(String name) {
+          if (name.indexOf('@') < 0) {
+            return plain.getIgnoreCase(name);
+          }
+          org.apache.calcite.schema.Table t = planned(name);
+          return t == null ? null : new org.apache.calcite.schema.lookup.Named<>(name, t);
+        }
+
+        @Override
+        public java.util.Set<String> getNames(org.apache.calcite.schema.lookup.LikePattern pattern) {
+          return plain.getNames(pattern);
+        }
+      };
+    }
+
+    private org.apache.calcite.schema.Table planned(String name) {
+      int at = name.indexOf('@');
+      Entry e = entries.get(name.substring(0, at));
+      if (e == null) {
+        return null;
+      }
+      State now = check(e);
+      String planned = name.substring(at + 1);
+      Built b = e.built;
+      if (b == null || b.rows == null || now.candidate.unusable().isPresent() || !planned.equals(stateId(now))) {
+        throw new MeridianException(ErrorCode.NOT_SUPPORTED, "rollup " + e.rollup.name() + " changed since this "
+            + "statement was planned (now " + now.kind + now.reason.map(r -> ": " + r).orElse("")
+            + "); prepare the statement again");
+      }
+      return new MemoryTable(e, b);
+    }
+  }
+
+  /** A rollup's rows held in memory; each scan counts as a hit. */
+  private static final class MemoryTable extends AbstractTable implements ScannableTable {
     private final Entry entry;
     private final Built built;
-    private final State planned;
 
-    MemoryTable(Entry entry, Built built, State planned) {
+    MemoryTable(Entry entry, Built built) {
       this.entry = entry;
       this.built = built;
-      this.planned = planned;
     }
 
     @Override
@@ -929,13 +985,6 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
 
     @Override
     public Enumerable<Object[]> scan(DataContext root) {
-      State now = check(entry);
-      if (planned != null && (now.snapshot != planned.snapshot || now.candidate.unusable().isPresent()
-          || !now.candidate.seam().equals(planned.candidate.seam()))) {
-        throw new MeridianException(ErrorCode.NOT_SUPPORTED, "rollup " + entry.rollup.name() + " changed since "
-            + "this statement was planned (" + planned.kind + ", now " + now.kind + now.reason.map(r -> ": " + r)
-            .orElse("") + "); prepare the statement again");
-      }
       entry.hits.incrementAndGet();
       return Linq4j.asEnumerable(built.rows);
     }
