@@ -456,19 +456,8 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
     return new Seam(Optional.of(type.literal(internal)), Optional.of(internal), null);
   }
 
-  /** UTC epoch milliseconds truncated to a grain (weeks start on Monday). */
   static long floor(long millis, TimeGrain grain) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000L), 0, ZoneOffset.UTC);
-    LocalDateTime f = switch (grain) {
-      case HOUR -> t.truncatedTo(ChronoUnit.HOURS);
-      case DAY -> t.truncatedTo(ChronoUnit.DAYS);
-      case WEEK -> t.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-      case MONTH -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
-      case QUARTER -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1)
-          .withMonth((t.getMonthValue() - 1) / 3 * 3 + 1);
-      case YEAR -> t.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1);
-    };
-    return f.toInstant(ZoneOffset.UTC).toEpochMilli();
+    return RollupColumns.floor(millis, grain);
   }
 
   // ---------------------------------------------------------------------------------------------------- sources

@@ -44,4 +44,20 @@ public final class RollupColumns {
     }
     return fine == coarse || fine != TimeGrain.WEEK;
   }
+
+  /** UTC epoch milliseconds truncated to a grain (weeks start on Monday). */
+  public static long floor(long millis, TimeGrain grain) {
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000L),
+        (int) Math.floorMod(millis, 1000L) * 1_000_000, java.time.ZoneOffset.UTC);
+    java.time.LocalDateTime day = t.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+    java.time.LocalDateTime f = switch (grain) {
+      case HOUR -> t.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+      case DAY -> day;
+      case WEEK -> day.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+      case MONTH -> day.withDayOfMonth(1);
+      case QUARTER -> day.withDayOfMonth(1).withMonth((t.getMonthValue() - 1) / 3 * 3 + 1);
+      case YEAR -> day.withDayOfYear(1);
+    };
+    return f.toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+  }
 }

@@ -880,10 +880,61 @@ public final class SemanticExpander {
                 problem = clause + " has a sub-query";
                 return call;
               }
+              SqlNode aligned = alignedTimeBound(call);
+              if (aligned != null) {
+                return aligned;
+              }
               SqlNode result = super.visit(call);
               return result == null ? call : result;
             }
           });
+        }
+
+        /**
+         * {@code time >= L} or {@code time < L} on the rollup's raw time dimension, with {@code L} a literal on a
+         * boundary of the rollup's grain: then the comparison holds for a row exactly when it holds for its bucket,
+         * so the rollup's time column answers it (a dashboard's date range). Null for anything else.
+         */
+        private SqlNode alignedTimeBound(SqlCall call) {
+          if ((call.getKind() != SqlKind.GREATER_THAN_OR_EQUAL && call.getKind() != SqlKind.LESS_THAN)
+              || rollup.time().isEmpty() || !(call.operand(0) instanceof SqlIdentifier id)
+              || !(call.operand(1) instanceof org.apache.calcite.sql.SqlLiteral given)) {
+            return null;
+          }
+          org.apache.calcite.sql.SqlLiteral literal = given;
+          Optional<SemanticColumn> c = resolve(id);
+          if (c.isEmpty() || !(c.get() instanceof DimensionColumn d) || d.grain().isPresent()
+              || !rollup.time().get().equals(new Rollup.DimensionRef(d.table(), d.dimension().name()))) {
+            return null;
+          }
+          if (literal instanceof org.apache.calcite.sql.SqlUnknownLiteral unknown) {
+            // The parser leaves typed literals unresolved until validation: TIMESTAMP '...' has tag TIMESTAMP.
+            org.apache.calcite.sql.type.SqlTypeName type = unknown.tag.equals("TIMESTAMP")
+                ? org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP
+                : unknown.tag.equals("DATE") ? org.apache.calcite.sql.type.SqlTypeName.DATE : null;
+            if (type == null) {
+              return null;
+            }
+            try {
+              literal = unknown.resolve(type);
+            } catch (RuntimeException e) {
+              return null; // not a valid literal: the validator reports it
+            }
+          }
+          long millis;
+          if (literal instanceof org.apache.calcite.sql.SqlTimestampLiteral ts) {
+            millis = ts.getValueAs(org.apache.calcite.util.TimestampString.class).getMillisSinceEpoch();
+          } else if (literal instanceof org.apache.calcite.sql.SqlDateLiteral date) {
+            millis = date.getValueAs(org.apache.calcite.util.DateString.class).getMillisSinceEpoch();
+          } else {
+            return null;
+          }
+          TimeGrain grain = rollup.grain().orElseThrow();
+          if (RollupColumns.floor(millis, grain) != millis) {
+            return null;
+          }
+          return call.getOperator().createCall(call.getParserPosition(),
+              column(R, RollupColumns.time(rollup.time().get(), grain)), literal);
         }
 
         private SqlNode floor(SqlNode col, TimeGrain grain) {
