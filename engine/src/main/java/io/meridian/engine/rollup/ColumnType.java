@@ -131,7 +131,8 @@ record ColumnType(SqlTypeName name, int precision, int scale) {
       return null;
     }
     return switch (name) {
-      case DECIMAL -> ((BigDecimal) value).setScale(scale, java.math.RoundingMode.UNNECESSARY);
+      // Scales were widened to the values' at build time; beyond 38 digits, round half to even.
+      case DECIMAL -> ((BigDecimal) value).setScale(scale, java.math.RoundingMode.HALF_EVEN);
       case DATE -> LocalDate.ofEpochDay((Integer) value);
       case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli((Long) value),
           ZoneOffset.UTC);

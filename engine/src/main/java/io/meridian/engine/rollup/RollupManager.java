@@ -228,7 +228,8 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
     public io.meridian.spi.DataVersion dataVersion(java.util.Set<String> tables) {
       StringBuilder v = new StringBuilder();
       for (String t : new java.util.TreeSet<>(tables)) {
-        Entry e = entries.get(t);
+        // In-memory rollups are read under the name of the state planned for: plays_daily@<state>.
+        Entry e = entries.get(t.indexOf('@') < 0 ? t : t.substring(0, t.indexOf('@')));
         if (e == null) {
           return new io.meridian.spi.DataVersion(name, io.meridian.spi.DataVersion.UNKNOWN, Instant.now());
         }
@@ -734,6 +735,22 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
         rows.add(row);
         if (rows.size() % 100_000 == 0) {
           progress.accept(r.name() + ": " + rows.size() + " rows aggregated");
+        }
+      }
+    }
+    // A source may return decimals with more digits after the point than its column type says: keep them all.
+    for (int i = 0; i < types.size(); i++) {
+      ColumnType t = types.get(i);
+      if (t.name() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL) {
+        int scale = t.scale();
+        for (Object[] row : rows) {
+          if (row[i] instanceof java.math.BigDecimal d) {
+            scale = Math.max(scale, d.stripTrailingZeros().scale());
+          }
+        }
+        if (scale > t.scale()) {
+          int widened = Math.min(38, scale);
+          types.set(i, new ColumnType(t.name(), Math.min(38, t.precision() + widened - t.scale()), widened));
         }
       }
     }
