@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.meridian.engine.rollup.RollupManager;
+import io.meridian.engine.rollup.RollupStatsTable;
 import io.meridian.engine.semantic.MetricCatalogTable;
 import io.meridian.engine.semantic.SemanticExpander;
 import io.meridian.engine.semantic.SemanticSchema;
@@ -78,6 +80,7 @@ public final class MeridianEngine implements AutoCloseable {
   private final SourceQueryLog queryLog = new SourceQueryLog();
   private final Program program;
   private final SemanticExpander expander;
+  private final RollupManager rollups;
   private final QueryResults results;
   private final CacheMetrics metrics;
 
@@ -102,15 +105,25 @@ public final class MeridianEngine implements AutoCloseable {
       throw e;
     }
     this.connectors = Map.copyOf(map);
-    this.results = new QueryResults(config.cache(), connectors, java.time.Clock.systemUTC());
     SemanticModel model = config.modelPath()
         .map(path -> ModelLoader.load(path, new EngineCatalog()))
         .orElse(SemanticModel.EMPTY);
     this.expander = new SemanticExpander(model);
     rootSchema.add(SemanticExpander.SCHEMA, new SemanticSchema(expander, this::physicalType));
+    this.rollups = new RollupManager(model, expander, config.rollups(), config.sources(), config.file().getParent(),
+        queryLog);
+    Map<String, Connector> versioned = new LinkedHashMap<>(connectors);
+    if (!model.rollups().isEmpty()) {
+      rollups.schemas().forEach(rootSchema::add);
+      expander.useRollups(rollups);
+      // Answers read from rollups are cached under the rollups' own versions.
+      versioned.putAll(rollups.versionedSchemas());
+    }
+    this.results = new QueryResults(config.cache(), Map.copyOf(versioned), java.time.Clock.systemUTC());
     rootSchema.add(SYSTEM_SCHEMA, new AbstractSchema() {
       private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model),
-          "cache", new CacheStatsTable(MeridianEngine.this));
+          "cache", new CacheStatsTable(MeridianEngine.this),
+          "rollups", new RollupStatsTable(rollups));
 
       @Override
       protected Map<String, Table> getTableMap() {
@@ -229,6 +242,11 @@ public final class MeridianEngine implements AutoCloseable {
     return expander;
   }
 
+  /** The model's rollups: their state, builds and refreshes. */
+  public RollupManager rollups() {
+    return rollups;
+  }
+
   /** The model as loaded: what the semantic schema serves. */
   public SemanticModel model() {
     return expander.model();
@@ -321,6 +339,7 @@ public final class MeridianEngine implements AutoCloseable {
     SHARED.values().remove(this);
     queries.close();
     metrics.close();
+    rollups.close();
     connectors.values().forEach(Connector::close);
   }
 }

@@ -53,7 +53,8 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
       return super.prepareSql(context, query, elementType, maxRowCount);
     }
     PlanKey key = query.sql == null ? null
-        : new PlanKey(query.sql, context.getDefaultSchemaPath(), maxRowCount, elementType.getTypeName());
+        : new PlanKey(query.sql, context.getDefaultSchemaPath(), maxRowCount, elementType.getTypeName(),
+            useRollups(context) ? engine.rollups().stateToken() : "off");
     if (key != null) {
       @SuppressWarnings("unchecked")
       CalciteSignature<T> cached = (CalciteSignature<T>) engine.plans().get(key).orElse(null);
@@ -79,6 +80,19 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     return instrumented;
   }
 
+  /** Whether the connection lets semantic queries read rollups ({@code useRollups}, default true). */
+  static boolean useRollups(Context context) {
+    try {
+      if (context.getDataContext().getQueryProvider() instanceof org.apache.calcite.jdbc.CalciteConnection c) {
+        return !"false".equalsIgnoreCase(c.getProperties().getProperty(
+            io.meridian.engine.rollup.RollupManager.USE_ROLLUPS_PROPERTY, "true").strip());
+      }
+    } catch (RuntimeException ignored) {
+      // No connection behind this prepare: the default.
+    }
+    return true;
+  }
+
   @Override
   protected CalcitePreparingStmt getPreparingStmt(Context context, Type elementType,
       CalciteCatalogReader catalogReader, RelOptPlanner planner) {
@@ -101,6 +115,8 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     private final SemanticExpander expander;
     private final Context prepareContext;
     private final MeridianEngine engine;
+    /** What the expansion said about rollups, for EXPLAIN. */
+    private final java.util.List<String> rollupNotes = new java.util.ArrayList<>();
 
     MeridianPreparingStmt(CalcitePrepareImpl prepare, Context context, CalciteCatalogReader catalogReader,
         RelDataTypeFactory typeFactory, CalciteSchema schema, EnumerableRel.Prefer prefer, RelOptCluster cluster,
@@ -143,7 +159,7 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
           .withDefaultNullCollation(cc.defaultNullCollation())
           .withIdentifierExpansion(true));
       return new MeridianSqlValidator(opTab, (CalciteCatalogReader) catalogReader, prepareContext.getTypeFactory(),
-          config, expander);
+          config, expander, useRollups(prepareContext), rollupNotes);
     }
 
     @Override
@@ -158,7 +174,7 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
         @Override
         public String getCode() {
           if (root != null && format == SqlExplainFormat.TEXT) {
-            return ExplainWriter.explain(root.rel, detailLevel);
+            return ExplainWriter.explain(root.rel, detailLevel, rollupNotes);
           }
           return super.getCode();
         }

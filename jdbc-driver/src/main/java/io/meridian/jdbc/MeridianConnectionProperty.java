@@ -38,6 +38,12 @@ public enum MeridianConnectionProperty implements ConnectionProperty {
       "Oldest data a cached answer may reflect (e.g. 0, 30s, 5m; default: the server's cache.max-staleness, 0)"),
 
   /**
+   * Whether semantic queries may be answered from the model's rollups: {@code true} (default) or {@code false}
+   * (always from the sources, as rollup builds and benchmarks of the source path read).
+   */
+  USE_ROLLUPS("useRollups", Type.STRING, "true", "Answer semantic queries from rollups where they can (true/false)"),
+
+  /**
    * Remote: wire format, {@code protobuf} (default, as the server's default) or {@code json}. Avatica's remote driver
    * defaults to JSON; Meridian's URL defaults to protobuf so a bare URL matches a default server.
    */

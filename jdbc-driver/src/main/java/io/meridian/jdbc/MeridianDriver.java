@@ -128,6 +128,15 @@ public class MeridianDriver extends Driver {
     } catch (RuntimeException e) {
       throw Errors.translate(e, null).toSqlException();
     }
+    // Rollup builds run as queries over this same engine, through connections like this one.
+    Properties base = new Properties();
+    base.putAll(given);
+    engine.rollups().connections(extra -> {
+      Properties p = new Properties();
+      p.putAll(base);
+      p.putAll(extra);
+      return connect(url, p);
+    });
     properties.putAll(FIXED);
     AvaticaConnection connection =
         new MeridianCalciteConnection(this, factory, url, properties, engine.rootSchema(), engine.typeFactory());
@@ -153,6 +162,11 @@ public class MeridianDriver extends Driver {
         switch (p) {
           case QUERY_TIMEOUT, MAX_STALENESS -> Durations.parse(value);
           case CACHE_MODE -> CacheMode.parse(value);
+          case USE_ROLLUPS -> {
+            if (!value.strip().equalsIgnoreCase("true") && !value.strip().equalsIgnoreCase("false")) {
+              throw new IllegalArgumentException("must be true or false, got '" + value + "'");
+            }
+          }
           default -> { }
         }
       } catch (IllegalArgumentException e) {

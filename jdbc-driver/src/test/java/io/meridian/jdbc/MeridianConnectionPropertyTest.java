@@ -27,7 +27,9 @@ class MeridianConnectionPropertyTest {
     assertEquals("on", MeridianConnectionProperty.CACHE_MODE.defaultValue());
     assertEquals("maxStaleness", MeridianConnectionProperty.MAX_STALENESS.camelName());
     assertNull(MeridianConnectionProperty.MAX_STALENESS.defaultValue(), "the server's cache.max-staleness applies");
-    assertEquals(5, MeridianConnectionProperty.values().length, "a new property needs a line in this test and the README");
+    assertEquals("useRollups", MeridianConnectionProperty.USE_ROLLUPS.camelName());
+    assertEquals("true", MeridianConnectionProperty.USE_ROLLUPS.defaultValue());
+    assertEquals(6, MeridianConnectionProperty.values().length, "a new property needs a line in this test and the README");
 
     Properties p = new Properties();
     assertEquals("0", MeridianConnectionProperty.QUERY_TIMEOUT.get(p));

@@ -52,7 +52,7 @@ public final class ConfigLoader {
 
   /** The raw shape of the file; defaults and checks live in the typed records it maps to. */
   record ConfigFile(List<SourceConfig> sources, ServerConfig server, PlannerConfig planner, CacheConfig cache,
-      ModelSection model, String defaultSchema) {}
+      ModelSection model, String defaultSchema, RollupsConfig rollups) {}
 
   /** {@code model:} section. */
   record ModelSection(String path) {}
@@ -94,7 +94,7 @@ public final class ConfigLoader {
           raw.server() == null ? ServerConfig.DEFAULT : raw.server(),
           raw.planner() == null ? PlannerConfig.DEFAULT : raw.planner(),
           raw.cache() == null ? CacheConfig.DEFAULT : raw.cache(),
-          model, defaultSchema);
+          model, defaultSchema, raw.rollups() == null ? RollupsConfig.DEFAULT : raw.rollups());
       if (config.source(defaultSchema).isEmpty()) {
         throw new IllegalArgumentException("default-schema '" + defaultSchema + "' is not a source name");
       }

@@ -19,9 +19,16 @@ import java.util.Set;
  * @param cache the result cache
  * @param modelPath the folder of semantic model files, if any
  * @param defaultSchema the schema unqualified table names resolve in (default: the first source)
+ * @param rollups where the model's rollups are kept
  */
 public record MeridianConfig(Path file, List<SourceConfig> sources, ServerConfig server, PlannerConfig planner,
-    CacheConfig cache, Optional<Path> modelPath, String defaultSchema) {
+    CacheConfig cache, Optional<Path> modelPath, String defaultSchema, RollupsConfig rollups) {
+
+  /** A configuration with the default rollup settings. */
+  public MeridianConfig(Path file, List<SourceConfig> sources, ServerConfig server, PlannerConfig planner,
+      CacheConfig cache, Optional<Path> modelPath, String defaultSchema) {
+    this(file, sources, server, planner, cache, modelPath, defaultSchema, RollupsConfig.DEFAULT);
+  }
 
   public MeridianConfig {
     requireNonNull(file, "file is null");
@@ -30,6 +37,7 @@ public record MeridianConfig(Path file, List<SourceConfig> sources, ServerConfig
     requireNonNull(planner, "planner is null");
     requireNonNull(cache, "cache is null");
     requireNonNull(modelPath, "modelPath is null");
+    requireNonNull(rollups, "rollups is null");
     Set<String> names = new HashSet<>();
     for (SourceConfig s : sources) {
       if (!names.add(s.name())) {
@@ -40,7 +48,7 @@ public record MeridianConfig(Path file, List<SourceConfig> sources, ServerConfig
 
   /** The same configuration served with other server settings. */
   public MeridianConfig withServer(ServerConfig other) {
-    return new MeridianConfig(file, sources, other, planner, cache, modelPath, defaultSchema);
+    return new MeridianConfig(file, sources, other, planner, cache, modelPath, defaultSchema, rollups);
   }
 
   public Optional<SourceConfig> source(String name) {

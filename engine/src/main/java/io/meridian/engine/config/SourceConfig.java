@@ -90,7 +90,8 @@ public record SourceConfig(
   }
 
   /** Schema names Meridian uses itself: semantic tables and system tables. */
-  public static final java.util.List<String> RESERVED_NAMES = java.util.List.of("semantic", "meridian", "metadata");
+  public static final java.util.List<String> RESERVED_NAMES = java.util.List.of("semantic", "meridian", "metadata",
+      "meridian_rollups", "meridian_rollups_lake");
 
   @Override
   public String toString() {

@@ -47,7 +47,7 @@ public final class Demo implements AutoCloseable {
   public static final String MODEL_FOLDER = "model";
   /** The semantic model files, resources under {@code demo-model/}. */
   public static final List<String> MODEL_FILES = List.of("accounts.yaml", "catalog.yaml", "listening.yaml",
-      "revenue.yaml");
+      "revenue.yaml", "rollups.yaml");
 
   private static final String LOOPBACK = "127.0.0.1";
   private static final String USER = "postgres";
@@ -163,6 +163,7 @@ public final class Demo implements AutoCloseable {
       Files.writeString(config, configYaml(url, port), StandardCharsets.UTF_8);
       writeModel(root.resolve(MODEL_FOLDER));
       MeridianServer server = MeridianServer.start(config, LOOPBACK, port);
+      refreshRollups(config);
       return new Demo(postgres, server, config, summary, lake, postgresTime,
           Duration.ofNanos(System.nanoTime() - started));
     } catch (IOException | SQLException | RuntimeException e) {
@@ -182,6 +183,19 @@ public final class Demo implements AutoCloseable {
         }
       }
       throw e;
+    }
+  }
+
+  /**
+   * Builds the model's rollups, or refreshes them (nothing to do when the lake is reused unchanged), so that the
+   * dashboards' queries are answered from them from the first one on.
+   */
+  private static void refreshRollups(Path config) throws SQLException {
+    try (Connection c = DriverManager.getConnection(MeridianServer.embeddedUrl(config))) {
+      io.meridian.engine.rollup.RollupManager rollups = io.meridian.engine.MeridianEngine.shared(config).rollups();
+      for (var rollup : rollups.rollups()) {
+        rollups.refresh(rollup.name(), line -> { });
+      }
     }
   }
 
