@@ -26,16 +26,18 @@ import org.apache.calcite.sql.SqlExplainLevel;
  * @param tables the tables read, by source name
  * @param hasParameters whether the plan has {@code ?} parameters, whose values then join the key
  * @param uncacheable why answers of this plan are never reused, if they are not
+ * @param hint the statement's own freshness contract, overriding its connection's
  */
 record CachedPlan(String digest, Map<String, Set<String>> tables, boolean hasParameters,
-    Optional<String> uncacheable) {
+    Optional<String> uncacheable, CacheHint hint) {
   CachedPlan {
     requireNonNull(digest, "digest is null");
     tables = Map.copyOf(requireNonNull(tables, "tables is null"));
     requireNonNull(uncacheable, "uncacheable is null");
+    requireNonNull(hint, "hint is null");
   }
 
-  static CachedPlan of(RelNode plan) {
+  static CachedPlan of(RelNode plan, CacheHint hint) {
     Map<String, Set<String>> tables = new TreeMap<>();
     String uncacheable = null;
     for (RelOptTable table : RelOptUtil.findAllTables(plan)) {
@@ -62,7 +64,7 @@ record CachedPlan(String digest, Map<String, Set<String>> tables, boolean hasPar
       uncacheable = "it reads no source table";
     }
     return new CachedPlan(RelOptUtil.toString(plan, SqlExplainLevel.DIGEST_ATTRIBUTES), tables,
-        found.parameters, Optional.ofNullable(uncacheable));
+        found.parameters, Optional.ofNullable(uncacheable), hint);
   }
 
   /** Finds calls whose value is not a function of the data (RAND, CURRENT_TIMESTAMP, ...), and parameters. */

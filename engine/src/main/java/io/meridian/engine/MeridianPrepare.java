@@ -26,6 +26,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.sql.SqlExplainFormat;
+import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.tools.Program;
@@ -128,10 +129,20 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
       this.engine = engine;
     }
 
+    /** The statement's {@code cache} hint, taken off its SELECT before Calcite converts it. */
+    private CacheHint hint = CacheHint.NONE;
+
+    @Override
+    public Prepare.PreparedResult prepareSql(SqlNode sqlQuery, SqlNode sqlNodeOriginal, Class<?> runtimeContextClass,
+        SqlValidator validator, boolean needsValidation) {
+      hint = CacheHint.take(sqlQuery);
+      return super.prepareSql(sqlQuery, sqlNodeOriginal, runtimeContextClass, validator, needsValidation);
+    }
+
     /** Notes what the result cache needs of the optimized plan (once per prepare, so once per cached plan). */
     @Override
     protected Prepare.PreparedResult implement(RelRoot root) {
-      IMPLEMENTED.set(CachedPlan.of(root.rel));
+      IMPLEMENTED.set(CachedPlan.of(root.rel, hint));
       return super.implement(root);
     }
 
@@ -172,7 +183,8 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
         @Override
         public Bindable getBindable(Meta.CursorFactory cursorFactory) {
           String plan = getCode();
-          CachedPlan cachedPlan = root != null && format == SqlExplainFormat.TEXT ? CachedPlan.of(root.rel) : null;
+          CachedPlan cachedPlan = root != null && format == SqlExplainFormat.TEXT ? CachedPlan.of(root.rel, hint)
+              : null;
           return dataContext -> {
             String explanation = cachedPlan == null ? plan
                 : plan + engine.results().explain(cachedPlan, dataContext);

@@ -95,12 +95,17 @@ public final class QueryResults {
     observed.invalidateAll();
   }
 
-  /** The policy of the connection running with {@code dataContext}; properties were checked when it opened. */
-  Policy policy(DataContext dataContext) {
+  /**
+   * The policy of one execution: the statement's {@code cache} hint, else its connection's properties (checked when
+   * it opened), else the configuration's defaults.
+   */
+  Policy policy(DataContext dataContext, CacheHint hint) {
     Properties p = dataContext.getQueryProvider() instanceof CalciteConnection c ? propertiesOf(c) : new Properties();
-    CacheMode mode = config.enabled() ? CacheMode.parse(p.getProperty(CACHE_MODE_PROPERTY, "on")) : CacheMode.OFF;
+    CacheMode mode = !config.enabled() ? CacheMode.OFF
+        : hint.mode().orElseGet(() -> CacheMode.parse(p.getProperty(CACHE_MODE_PROPERTY, "on")));
     String staleness = p.getProperty(MAX_STALENESS_PROPERTY);
-    Duration maxStaleness = staleness == null ? config.maxStaleness() : Durations.parse(staleness);
+    Duration maxStaleness = hint.maxStaleness()
+        .orElseGet(() -> staleness == null ? config.maxStaleness() : Durations.parse(staleness));
     String user = p.getProperty("user", "anonymous");
     // Roles and the access-policy version join here when policies arrive; until then the user alone.
     String identity = "user=" + user + ";roles=;policy=none";
@@ -179,7 +184,7 @@ public final class QueryResults {
    * not, why. Reading the sources' versions is part of answering that; no query runs.
    */
   String explain(CachedPlan plan, DataContext dataContext) {
-    Policy policy = policy(dataContext);
+    Policy policy = policy(dataContext, plan.hint());
     String head = System.lineSeparator() + "Result cache: ";
     if (plan.hasParameters()) {
       return head + "depends on the parameter values (answers are kept per value)" + System.lineSeparator();
@@ -211,7 +216,7 @@ public final class QueryResults {
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<T> enumerator() {
-        Policy policy = policy(dataContext);
+        Policy policy = policy(dataContext, plan.hint());
         List<Object> parameters = new ArrayList<>(parameterCount);
         for (int i = 0; i < parameterCount; i++) {
           parameters.add(dataContext.get("?" + i));

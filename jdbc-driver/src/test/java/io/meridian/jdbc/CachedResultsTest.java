@@ -221,6 +221,27 @@ class CachedResultsTest {
   }
 
   @Test
+  void aStatementHintOverridesTheConnection() throws Exception {
+    String sql = "SELECT count(*) FROM lake.events";
+    String relaxed = "SELECT /*+ cache(max_staleness='1h') */ count(*) FROM lake.events";
+    try (Connection c = connect()) {
+      long before = Long.parseLong(run(c, relaxed).rows().trim());
+      append(1);
+      Answer stale = run(c, relaxed);
+      assertEquals(0, stale.sourceQueries(), "the statement accepts versions read up to an hour ago");
+      assertEquals(before, Long.parseLong(stale.rows().trim()));
+      assertEquals(nextId, Long.parseLong(run(c, sql).rows().trim()), "the connection's default (0) reads them now");
+      assertEquals(0, run(c, sql).sourceQueries());
+      assertEquals(1, run(c, "SELECT /*+ cache(mode='off') */ count(*) FROM lake.events").sourceQueries());
+      SQLException bad = assertThrows(SQLException.class,
+          () -> run(c, "SELECT /*+ cache(freshness='1h') */ count(*) FROM lake.events"));
+      assertEquals("42000", bad.getSQLState());
+      assertTrue(bad.getMessage().contains("line 1, column") && bad.getMessage().contains("freshness"),
+          bad.getMessage());
+    }
+  }
+
+  @Test
   void aVersionQuerySeesAWarehouseChange() throws Exception {
     String sql = "SELECT sum(amount) FROM pg.items";
     try (Connection c = connect()) {

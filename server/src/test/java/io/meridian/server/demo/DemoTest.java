@@ -69,7 +69,8 @@ class DemoTest {
         // (the warehouse's version query and the lake's snapshots say nothing changed).
         long hits = cacheHits(c);
         for (Demo.Example example : Demo.EXAMPLES) {
-          assertTrue(plan(c, example.sql()).contains("Result cache: hit"), example.title());
+          String plan = plan(c, example.sql());
+          assertTrue(plan.contains("Result cache: hit"), example.title() + "\n" + plan);
           try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(example.sql())) {
             assertTrue(rs.next(), example.title());
           }

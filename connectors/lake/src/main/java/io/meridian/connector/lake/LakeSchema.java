@@ -28,6 +28,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class LakeSchema extends JdbcSchema implements VersionedSchema {
   private final LakeCatalog catalog;
   private final LakeScans scans;
+  /** Tables whose versions were asked for, kept so that asking again only refreshes them. */
+  private final java.util.Map<String, org.apache.iceberg.Table> versioned =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   LakeSchema(DataSource dataSource, SqlDialect dialect, JdbcConvention convention, LakeCatalog catalog,
       LakeScans scans) {
@@ -85,16 +88,44 @@ final class LakeSchema extends JdbcSchema implements VersionedSchema {
       if (name.indexOf('@') >= 0) {
         token = name;
       } else {
-        Optional<org.apache.iceberg.Table> table = catalog.icebergTable(name);
-        if (table.isEmpty()) {
+        Optional<String> current = currentSnapshot(name);
+        if (current.isEmpty()) {
           return Optional.empty();
         }
-        org.apache.iceberg.Snapshot current = table.get().currentSnapshot();
-        token = name + "@" + (current == null ? "empty" : String.valueOf(current.snapshotId()));
+        token = name + "@" + current.get();
       }
       version.append(version.length() == 0 ? "" : ",").append(token);
     }
     return Optional.of(version.toString());
+  }
+
+  /**
+   * The id of the table's current snapshot ({@code empty} for a table without one), or nothing when there is no such
+   * Iceberg table (or the catalog cannot tell). The table is loaded once and then refreshed, which reads only the
+   * catalog's pointer to the current metadata and parses the metadata again only when that pointer moved: a version
+   * check costs a small read, not a metadata parse.
+   */
+  private Optional<String> currentSnapshot(String name) {
+    org.apache.iceberg.Table table = versioned.get(name);
+    try {
+      if (table == null) {
+        Optional<org.apache.iceberg.Table> loaded = catalog.icebergTable(name);
+        if (loaded.isEmpty()) {
+          return Optional.empty();
+        }
+        table = loaded.get();
+        versioned.put(name, table);
+      } else {
+        synchronized (table) {
+          table.refresh();
+        }
+      }
+    } catch (RuntimeException e) {
+      versioned.remove(name); // dropped, or the catalog failed: unknown, so nothing is reused
+      return Optional.empty();
+    }
+    org.apache.iceberg.Snapshot current = table.currentSnapshot();
+    return Optional.of(current == null ? "empty" : String.valueOf(current.snapshotId()));
   }
 
   private LakeScanSpec pinned(LakeScanSpec spec, String pin) {
