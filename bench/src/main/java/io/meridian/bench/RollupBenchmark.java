@@ -28,14 +28,14 @@ import java.util.Locale;
 public final class RollupBenchmark {
   /** Dashboard-style queries over {@code semantic.plays}. */
   static final List<String[]> QUERIES = List.of(
-      new String[] {"plays, streams and hours by device, all time",
-          "SELECT device, plays, streams, listening_hours FROM semantic.plays GROUP BY device ORDER BY device"},
+      new String[] {"plays, streams and listening time by device, all time",
+          "SELECT device, plays, streams, listening_ms FROM semantic.plays GROUP BY device ORDER BY device"},
       new String[] {"streams by month of 2024",
           "SELECT played_at__month, streams, skip_rate FROM semantic.plays WHERE played_at >= TIMESTAMP "
               + "'2024-01-01 00:00:00' AND played_at < TIMESTAMP '2025-01-01 00:00:00' GROUP BY played_at__month "
               + "ORDER BY played_at__month"},
       new String[] {"daily plays by device for a week",
-          "SELECT played_at__day, device, plays, listening_hours FROM semantic.plays WHERE played_at >= TIMESTAMP "
+          "SELECT played_at__day, device, plays, listening_ms FROM semantic.plays WHERE played_at >= TIMESTAMP "
               + "'2024-06-03 00:00:00' AND played_at < TIMESTAMP '2024-06-10 00:00:00' GROUP BY played_at__day, "
               + "device ORDER BY played_at__day, device"},
       new String[] {"weekly streams per device, last quarter of 2025",
@@ -60,9 +60,9 @@ public final class RollupBenchmark {
             - name: skips
               agg: count
               filter: ms_played < 30000
-            - name: listening_hours
+            - name: listening_ms
               agg: sum
-              expr: ms_played / 3600000.0
+              expr: ms_played
       metrics:
         - name: skip_rate
           type: ratio
@@ -74,7 +74,7 @@ public final class RollupBenchmark {
           dimensions: [device]
           time: played_at
           grain: day
-          measures: [plays, streams, skips, listening_hours]
+          measures: [plays, streams, skips, listening_ms]
           refresh: { policy: incremental, every: 1h }
       """;
 
@@ -159,7 +159,7 @@ public final class RollupBenchmark {
         for (int i = 1; i <= n; i++) {
           Object v = rs.getObject(i);
           out.append(v instanceof Double d ? String.format(Locale.ROOT, "%.9g", d)
-              : v instanceof java.math.BigDecimal b ? b.round(new java.math.MathContext(12)).toPlainString()
+              : v instanceof java.math.BigDecimal b ? b.stripTrailingZeros().toPlainString()
               : String.valueOf(v)).append(i < n ? " | " : "\n");
         }
       }

@@ -500,6 +500,13 @@ class RollupTest {
         ResultSet rs = st.executeQuery("SELECT name, state, row_count > 0, builds FROM meridian.rollups ORDER BY name")) {
       assertEquals(List.of("events_by_device | stale | true | 0", "events_daily | fresh | true | 0"), rows(rs));
     }
+    // The same statistics for the server's metrics tooling, over JMX.
+    var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    var names = server.queryNames(new javax.management.ObjectName("io.meridian:type=Rollups,*"), null);
+    assertFalse(names.isEmpty());
+    for (var name : names) {
+      assertEquals(2, server.getAttribute(name, "Rollups"));
+    }
   }
 
   @Test

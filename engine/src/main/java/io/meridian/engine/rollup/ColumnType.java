@@ -111,7 +111,10 @@ record ColumnType(SqlTypeName name, int precision, int scale) {
       case INTEGER -> rs.getInt(column);
       case BIGINT -> rs.getLong(column);
       case DOUBLE -> rs.getDouble(column);
-      case DECIMAL -> rs.getBigDecimal(column);
+      // getObject, not getBigDecimal: a source's value may carry more digits than its column type's scale, and the
+      // source path returns them all.
+      case DECIMAL -> rs.getObject(column) instanceof Number n
+          ? (n instanceof BigDecimal d ? d : new BigDecimal(n.toString())) : null;
       case DATE -> {
         java.sql.Date d = rs.getDate(column, (Calendar) UTC.clone());
         yield d == null ? null : (int) Math.floorDiv(d.getTime(), 86_400_000L);

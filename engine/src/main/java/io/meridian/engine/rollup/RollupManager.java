@@ -102,7 +102,8 @@ import org.apache.iceberg.util.SnapshotUtil;
  *
  * <p>Thread safety: state per rollup is replaced whole (volatile); builds of one rollup are serialized.
  */
-public final class RollupManager implements RollupCandidate.Catalog, AutoCloseable {
+public final class RollupManager implements RollupCandidate.Catalog, RollupMetricsMXBean, AutoCloseable {
+  private static final AtomicLong ENGINES = new AtomicLong();
   /** The schema in-memory rollups are read from. */
   public static final String SCHEMA = "meridian_rollups";
   /** The schema larger rollups are read from, through a lake connector over the rollup catalog. */
@@ -137,6 +138,7 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
   private final Schema memorySchema;
   private volatile Connections connections;
   private volatile ScheduledExecutorService refresher;
+  private volatile javax.management.ObjectName mbean;
 
   public RollupManager(SemanticModel model, SemanticExpander expander, RollupsConfig config,
       List<SourceConfig> sources, Path folder, SourceQueryListener listener) {
@@ -163,6 +165,56 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
           Optional.empty(), 2, Duration.ofSeconds(30), "1GB", 2), listener);
     }
     this.memorySchema = new MemorySchema();
+    if (!entries.isEmpty()) {
+      try {
+        javax.management.ObjectName name = new javax.management.ObjectName("io.meridian:type=Rollups,engine="
+            + ENGINES.incrementAndGet());
+        java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
+        mbean = name;
+      } catch (javax.management.JMException | SecurityException e) {
+        // A JVM without a platform MBean server has no rollup metrics; the system table still has them.
+      }
+    }
+  }
+
+  @Override
+  public int getRollups() {
+    return entries.size();
+  }
+
+  @Override
+  public int getFreshRollups() {
+    return (int) list().stream().filter(s -> s.state().equals("fresh")).count();
+  }
+
+  @Override
+  public int getBehindRollups() {
+    return (int) list().stream().filter(s -> s.state().equals("behind")).count();
+  }
+
+  @Override
+  public int getUnusableRollups() {
+    return (int) list().stream().filter(s -> s.state().equals("stale") || s.state().equals("missing")).count();
+  }
+
+  @Override
+  public long getBuilds() {
+    return entries.values().stream().mapToLong(e -> e.builds.get()).sum();
+  }
+
+  @Override
+  public long getHits() {
+    return entries.values().stream().mapToLong(e -> e.hits.get()).sum();
+  }
+
+  @Override
+  public long getMaxBuildMillis() {
+    return entries.values().stream().mapToLong(e -> e.buildMillis).max().orElse(0);
+  }
+
+  @Override
+  public long getMaxStalenessSeconds() {
+    return list().stream().mapToLong(RollupStatus::stalenessSeconds).max().orElse(0);
   }
 
   /** The schemas rollups are read from, by name, to add to the root schema. */
@@ -336,8 +388,9 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
     }
     List<String> path = b.rows != null ? List.of(SCHEMA, name) : List.of(LAKE_SCHEMA, name);
     Map<String, String> types = new HashMap<>();
+    // The rewrite casts re-aggregated sums to the type the source path gives them.
     for (int i = 0; i < b.columns.size(); i++) {
-      types.put(b.columns.get(i), b.types.get(i).sql());
+      types.put(b.columns.get(i), (i < b.answerTypes.size() ? b.answerTypes : b.types).get(i).sql());
     }
     if (!b.hash.equals(e.hash)) {
       return stale(e, b, path, types, "it was built from another definition of the model; rebuild it");
@@ -522,8 +575,8 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
 
   /** A built rollup as this engine knows it: the metadata of the table's current snapshot, and maybe its rows. */
   private record Built(long snapshotId, Instant builtAt, Map<String, String> versions, String hash,
-      List<String> columns, List<ColumnType> types, List<Object[]> rows, long rowCount, Optional<String> coveredTo,
-      long buildMillis) {}
+      List<String> columns, List<ColumnType> types, List<ColumnType> answerTypes, List<Object[]> rows, long rowCount,
+      Optional<String> coveredTo, long buildMillis) {}
 
   private TableIdentifier identifier(Rollup r) {
     return TableIdentifier.of(namespace, r.name());
@@ -564,6 +617,12 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
         types.add(ColumnType.parse(t));
       }
     }
+    List<ColumnType> answerTypes = new ArrayList<>();
+    for (String t : p.getOrDefault(P + "answer-types", p.getOrDefault(P + "column-types", "")).split(";")) {
+      if (!t.isBlank()) {
+        answerTypes.add(ColumnType.parse(t));
+      }
+    }
     long rowCount = Long.parseLong(p.getOrDefault(P + "rows", "0"));
     List<Object[]> rows = null;
     if (rowCount <= config.memoryMaxRows() && types.size() == columns.size()) {
@@ -592,7 +651,8 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
     }
     return new Built(snapshot.snapshotId(), Instant.parse(p.getOrDefault(P + "built-at",
         Instant.ofEpochMilli(snapshot.timestampMillis()).toString())), versions,
-        p.getOrDefault(P + "model-hash", ""), columns, types, rows == null ? null : List.copyOf(rows), rowCount,
+        p.getOrDefault(P + "model-hash", ""), columns, types, answerTypes, rows == null ? null : List.copyOf(rows),
+        rowCount,
         Optional.ofNullable(p.get(P + "covered-to")), Long.parseLong(p.getOrDefault(P + "build-millis", "0")));
   }
 
@@ -712,7 +772,8 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
         boundary = s.boundary.orElseThrow();
       }
     }
-    String sql = expander.rollupBuildQuery(r, pins, from);
+    String sql = expander.rollupBuildQuery(r, pins, from, true);
+    String declared = expander.rollupBuildQuery(r, pins, from, false);
     progress.accept(r.name() + ": " + (from.isPresent() ? "incremental refresh from " + from.get() : "full build")
         + ", reading " + String.join(", ", versions.keySet()));
     List<Object[]> rows = new ArrayList<>();
@@ -720,8 +781,16 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
     List<ColumnType> types = new ArrayList<>();
     Properties properties = new Properties();
     properties.setProperty(USE_ROLLUPS_PROPERTY, "false");
-    try (Connection conn = c.open(properties); Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
+    List<ColumnType> answerTypes = new ArrayList<>();
+    try (Connection conn = c.open(properties); Statement st = conn.createStatement()) {
+      // The types the source path gives each measure (prepared, not run): answers are cast back to them.
+      try (java.sql.PreparedStatement ps = conn.prepareStatement(declared)) {
+        ResultSetMetaData md = ps.getMetaData();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          answerTypes.add(ColumnType.of(md, i));
+        }
+      }
+      ResultSet rs = st.executeQuery(sql);
       ResultSetMetaData md = rs.getMetaData();
       for (int i = 1; i <= md.getColumnCount(); i++) {
         columns.add(md.getColumnLabel(i));
@@ -737,6 +806,7 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
           progress.accept(r.name() + ": " + rows.size() + " rows aggregated");
         }
       }
+      rs.close();
     }
     // A source may return decimals with more digits after the point than its column type says: keep them all.
     for (int i = 0; i < types.size(); i++) {
@@ -795,6 +865,7 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
         .reduce((a, b) -> a + ";" + b).orElse(""));
     props.put(P + "built-at", builtAt.toString());
     props.put(P + "column-types", String.join(";", types.stream().map(ColumnType::sql).toList()));
+    props.put(P + "answer-types", String.join(";", answerTypes.stream().map(ColumnType::sql).toList()));
     props.put(P + "rows", String.valueOf(rows.size()));
     props.put(P + "build-millis", String.valueOf(millis));
     coveredTo.ifPresent(x -> props.put(P + "covered-to", x));
@@ -802,7 +873,7 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
     boolean memory = rows.size() <= config.memoryMaxRows();
     e.table = table;
     e.built = new Built(snapshot, builtAt, versions, e.hash, List.copyOf(columns), List.copyOf(types),
-        memory ? List.copyOf(rows) : null, rows.size(), coveredTo, millis);
+        List.copyOf(answerTypes), memory ? List.copyOf(rows) : null, rows.size(), coveredTo, millis);
     e.state = null;
     e.seams.clear();
     e.builds.incrementAndGet();
@@ -998,6 +1069,14 @@ public final class RollupManager implements RollupCandidate.Catalog, AutoCloseab
 
   @Override
   public void close() {
+    javax.management.ObjectName name = mbean;
+    if (name != null) {
+      try {
+        java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+      } catch (javax.management.JMException ignored) {
+        // Already gone.
+      }
+    }
     ScheduledExecutorService s = refresher;
     if (s != null) {
       s.shutdownNow();

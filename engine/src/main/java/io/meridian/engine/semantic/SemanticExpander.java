@@ -134,8 +134,12 @@ public final class SemanticExpander {
    * @param pins physical table names to read instead of a semantic table's source table ({@code plays@123}, a
    *     snapshot), by semantic table
    * @param from when present, only rows whose time is at or after this literal (an incremental refresh)
+   * @param doubleSums whether sums of computed expressions ({@code ms / 3600000.0}) are summed as doubles: sources
+   *     compute those in floating point, and a partial sum rounded to the declared decimal scale per bucket would add
+   *     up to a different total; the answer is cast back to the declared type once, at the end
    */
-  public String rollupBuildQuery(Rollup rollup, Map<String, String> pins, Optional<String> from) {
+  public String rollupBuildQuery(Rollup rollup, Map<String, String> pins, Optional<String> from,
+      boolean doubleSums) {
     SemanticView view = views.get(rollup.table());
     List<SqlNode> groups = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -151,6 +155,7 @@ public final class SemanticExpander {
     Rewrite rewrite = new Rewrite(select, null, view, rollup.table(), null, new ArrayList<>());
     rewrite.groups.addAll(groups);
     rewrite.pins.putAll(pins);
+    rewrite.doubleSums = doubleSums;
     if (from.isPresent()) {
       Rollup.DimensionRef t = rollup.time().orElseThrow();
       rewrite.extraWhere = SqlTemplate.expression("\"$t\" >= " + from.get(),
@@ -286,6 +291,8 @@ public final class SemanticExpander {
     final Map<String, String> pins = new HashMap<>();
     /** A condition added to the WHERE of source subqueries (over semantic columns), if any. */
     SqlNode extraWhere;
+    /** Whether sums of computed expressions are summed as doubles (a rollup build; see rollupBuildQuery). */
+    boolean doubleSums;
 
     Rewrite(SqlSelect select, SqlNodeList outerOrder, SemanticView view, String alias, RollupCandidate.Catalog rollups,
         List<String> notes) {
@@ -729,6 +736,10 @@ public final class SemanticExpander {
           List<String> stored = storedColumns(fact, m);
           items.add("SUM(CAST(\"$" + e + "\" AS DOUBLE))" + f + " AS " + quote(stored.get(0)));
           items.add("COUNT(\"$" + e + "\")" + f + " AS " + quote(stored.get(1)));
+        } else if (partial && doubleSums && m.aggregation() == Aggregation.SUM
+            && !(m.expr().orElseThrow().node() instanceof SqlIdentifier)) {
+          String f = m.filter().isPresent() ? " FILTER (WHERE \"$" + c + "\")" : "";
+          items.add("SUM(CAST(\"$" + e + "\" AS DOUBLE))" + f + " AS " + quote(measureColumn(fact, m)));
         } else {
           items.add(aggregateText(m, e, c) + " AS " + quote(measureColumn(fact, m)));
         }
