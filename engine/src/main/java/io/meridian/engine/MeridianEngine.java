@@ -143,6 +143,9 @@ public final class MeridianEngine implements AutoCloseable {
   }
 
   private Connector createConnector(SourceConfig source) {
+    if (source.kind() == io.meridian.spi.SourceKind.PINOT) {
+      return PinotSources.create(source, queryLog);
+    }
     if (source.kind() == io.meridian.spi.SourceKind.LAKE) {
       Path folder = config.file().getParent();
       Map<String, String> catalog = new java.util.HashMap<>(source.catalog());

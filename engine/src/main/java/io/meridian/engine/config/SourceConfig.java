@@ -29,6 +29,8 @@ import java.util.Map;
  * @param memoryLimit {@code memory-limit}: for {@code kind: lake}, the embedded DuckDB's memory limit per connection
  *     (default {@code 2GB})
  * @param threads {@code threads}: for {@code kind: lake}, DuckDB threads per query (default 2)
+ * @param pinot {@code pinot}: for {@code kind: pinot}, the controller, broker and limits ({@link PinotSourceConfig})
+ * @param hybrid {@code hybrid}: for {@code kind: hybrid}, the hybrid tables ({@link HybridSourceConfig})
  */
 public record SourceConfig(
     String name,
@@ -45,7 +47,9 @@ public record SourceConfig(
     String namespace,
     String parquetRoot,
     String memoryLimit,
-    Integer threads) {
+    Integer threads,
+    PinotSourceConfig pinot,
+    HybridSourceConfig hybrid) {
 
   public SourceConfig {
     checkName("name", name);
@@ -54,9 +58,21 @@ public record SourceConfig(
           + " are Meridian's own schemas)");
     }
     if (kind == null) {
-      throw new IllegalArgumentException("kind is required (one of: postgresql, jdbc, lake)");
+      throw new IllegalArgumentException("kind is required (one of: postgresql, jdbc, lake, pinot, hybrid)");
     }
-    if (kind == SourceKind.LAKE) {
+    if ((pinot != null) != (kind == SourceKind.PINOT)) {
+      throw new IllegalArgumentException(kind == SourceKind.PINOT ? "a pinot source needs a 'pinot:' section "
+          + "(controller, broker)" : "'pinot:' belongs to sources of kind pinot");
+    }
+    if ((hybrid != null) != (kind == SourceKind.HYBRID)) {
+      throw new IllegalArgumentException(kind == SourceKind.HYBRID ? "a hybrid source needs a 'hybrid:' section "
+          + "(tables)" : "'hybrid:' belongs to sources of kind hybrid");
+    }
+    if (kind == SourceKind.PINOT || kind == SourceKind.HYBRID) {
+      if (url != null) {
+        throw new IllegalArgumentException("a " + kind.configName() + " source has no url");
+      }
+    } else if (kind == SourceKind.LAKE) {
       if (url != null) {
         throw new IllegalArgumentException("a lake source has no url; give catalog (Iceberg) and/or parquet-root");
       }
@@ -89,6 +105,7 @@ public record SourceConfig(
   public String toString() {
     // Never print the password.
     return "SourceConfig[name=" + name + ", kind=" + kind.configName() + ", url=" + url + ", user=" + user
+        + (pinot == null ? "" : ", " + pinot)
         + (catalog.isEmpty() ? "" : ", catalog type=" + catalog.get("type")) + "]";
   }
 }

@@ -116,6 +116,9 @@ public final class PinotRunner {
     serverConf.put("pinot.server.adminapi.access.protocols.http.host", "127.0.0.1");
     serverConf.put("pinot.server.adminapi.access.protocols.http.port", String.valueOf(serverAdminPort));
     serverConf.put("pinot.server.grpc.enable", "false");
+    // Smaller than Pinot's default (100000) so that tests can reach it cheaply: a GROUP BY over more groups than
+    // this makes Pinot cut groups and say so (numGroupsLimitReached).
+    serverConf.put("pinot.server.query.executor.num.groups.limit", "13000");
     if (!new StartServerCommand().setPort(serverPort).setAdminPort(serverAdminPort).setZkAddress(zk)
         .setClusterName("meridian").setDataDir(new File(dir, "server-data").getAbsolutePath())
         .setSegmentDir(new File(dir, "server-segments").getAbsolutePath()).setConfigOverrides(serverConf).execute()) {
