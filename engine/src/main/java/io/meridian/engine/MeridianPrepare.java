@@ -57,12 +57,15 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     CalciteSignature<T> signature;
     try {
       Query<T> parsed = query.sql == null ? query : (Query<T>) Query.of(SemanticSql.measureCalls(query.sql));
+      io.meridian.engine.hybrid.HybridTable.resetPlanned();
       signature = super.prepareSql(context, parsed, elementType, maxRowCount);
     } catch (RuntimeException | Error e) {
       throw Errors.toAvatica(Errors.translate(e, null));
     }
     CalciteSignature<T> instrumented = new InstrumentedSignature<>(signature, maxRowCount, engine);
-    if (key != null && signature.statementType == Meta.StatementType.SELECT) {
+    // A plan over a hybrid table holds the boundary and lake snapshot read when it was planned: never reused.
+    if (key != null && signature.statementType == Meta.StatementType.SELECT
+        && !io.meridian.engine.hybrid.HybridTable.plannedWithBoundary()) {
       engine.plans().put(key, instrumented);
     }
     return instrumented;

@@ -35,6 +35,10 @@ final class LakeSchema extends JdbcSchema {
     this.scans = requireNonNull(scans, "scans is null");
   }
 
+  LakeCatalog catalog() {
+    return catalog;
+  }
+
   @Override
   public Lookup<Table> tables() {
     return new IgnoreCaseLookup<>() {
