@@ -266,11 +266,22 @@ class PinotHybridIT {
     for (String url : urls()) {
       try (Connection c = DriverManager.getConnection(url)) {
         assertEquals(expectedByDevice(Long.MIN_VALUE, Long.MAX_VALUE), rows(c, BY_DEVICE), url);
-        String plan = String.join("\n", rows(c, "EXPLAIN PLAN FOR " + BY_DEVICE));
-        // The boundary moved to the start of day 3 (the lake's latest day is partial), and both sides aggregate.
-        assertTrue(plan.contains("\"played_at\" >= " + (DAY0.toEpochMilli() + 3 * DAY)), plan);
-        assertTrue(plan.contains("lake: ") && plan.contains("live: "), plan);
-        assertTrue(plan.contains("COUNT(*)") && plan.contains("SUM(\"ms_played\")"), plan);
+        // The boundary moved to the start of day 3 (the lake's latest day is partial), and each side aggregates its
+        // part: partial counts and sums, merged in Meridian.
+        String plan = String.join("\n", rows(c, "EXPLAIN PLAN FOR SELECT device, COUNT(*), SUM(ms_played) "
+            + "FROM events.plays GROUP BY device"));
+        long boundary = DAY0.toEpochMilli() + 3 * DAY;
+        assertTrue(plan.contains("live: SELECT \"device\", COUNT(*), SUM(\"ms_played\")\n      FROM \"plays\"\n"
+            + "      WHERE \"played_at\" >= " + boundary + "\n      GROUP BY \"device\""), plan);
+        assertTrue(plan.contains("lake: SELECT \"device\", COUNT(*), COALESCE(SUM(\"ms_played\"), 0)"), plan);
+        assertTrue(plan.contains("WHERE \"played_at\" < TIMESTAMP '2025-06-04 00:00:00.000'\n      GROUP BY \"device\""),
+            plan);
+        assertTrue(plan.contains("(pinned)"), plan);
+        // A distinct count: each side sends its distinct (device, account) pairs with partial aggregates.
+        plan = String.join("\n", rows(c, "EXPLAIN PLAN FOR " + BY_DEVICE));
+        assertTrue(plan.contains("GROUP BY \"account_id\", \"device\"\n      LIMIT 100001"), plan);
+        assertTrue(plan.contains("WHERE \"played_at\" < TIMESTAMP '2025-06-04 00:00:00.000'\n"
+            + "      GROUP BY \"account_id\", \"device\""), plan);
       }
     }
   }

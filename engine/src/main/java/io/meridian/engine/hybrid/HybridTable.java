@@ -14,7 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
@@ -144,6 +146,13 @@ public final class HybridTable extends AbstractTable implements TranslatableTabl
     RelDataType rowType = relOptTable.getRowType();
     Split split = split();
     PLANNED.set(Boolean.TRUE);
+    // Aggregations over the union go into both branches as partial aggregates, merged above (each source then
+    // computes its part where its data is). Added for plans that read a hybrid table only.
+    RelOptPlanner planner = context.getCluster().getPlanner();
+    planner.addRule(CoreRules.AGGREGATE_UNION_TRANSPOSE);
+    // COUNT(DISTINCT x) next to other aggregates: as a join of aggregates, so that each side sends its distinct
+    // (group, x) pairs rather than its rows; the count over both sides' pairs stays exact.
+    planner.addRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN);
     List<String> path = new ArrayList<>(relOptTable.getQualifiedName());
     RelRoot root = context.expandView(rowType, sql(split, rowType.getFieldNames()), List.of(), path);
     RelNode rel = root.rel;
