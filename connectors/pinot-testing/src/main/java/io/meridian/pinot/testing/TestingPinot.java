@@ -76,7 +76,8 @@ public final class TestingPinot implements AutoCloseable {
       command.add(String.valueOf(port));
     }
     command.add(String.valueOf(maxLifetime.toSeconds()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // Pinot writes logs/ into its working directory: keep it in the cluster's own folder.
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
     builder.environment().remove("CLASSPATH");
     process = builder.start();
     commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
