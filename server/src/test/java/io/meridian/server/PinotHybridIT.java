@@ -309,11 +309,14 @@ class PinotHybridIT {
         expected.forEach((d, n) -> want.add(d + "|" + n));
         assertEquals(want, rows, url);
         String plan = String.join("\n", rows(c, "EXPLAIN PLAN FOR SELECT device, COUNT(*) FROM live.plays "
-            + "WHERE account_id = 5 GROUP BY device"));
+            + "WHERE account_id = 5 GROUP BY device ORDER BY device"));
         assertTrue(plan.contains("live: SELECT \"device\", COUNT(*)\n"), plan);
         assertTrue(plan.contains("WHERE \"account_id\" = 5"), plan);
         assertTrue(plan.contains("GROUP BY \"device\""), plan);
         assertTrue(plan.contains("LIMIT 100001"), plan);
+        // Pinot's own statistics of the query's last run (the same SQL ran just above).
+        assertTrue(plan.contains("-- Pinot statistics of the last run: rows returned " + rows.size() + ", docs scanned "),
+            plan);
       }
     }
   }

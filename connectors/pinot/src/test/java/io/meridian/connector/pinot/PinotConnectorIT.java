@@ -134,6 +134,26 @@ class PinotConnectorIT {
   }
 
   @Test
+  void parametersStayInMeridianAndAnswersStayExact() throws Exception {
+    sent.clear();
+    try (Connection c = connect(connector(1_000_000, 100_000));
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM pinot.orders WHERE country = ? "
+            + "AND id < 1000")) {
+      for (String country : List.of("GB", "JP", "XX")) {
+        ps.setString(1, country);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          long expected = TestingPinotTables.orders().stream()
+              .filter(o -> o.country().equals(country) && o.id() < 1000).count();
+          assertEquals(expected, rs.getLong(1), country);
+        }
+      }
+    }
+    assertTrue(sent.stream().allMatch(q -> q.contains("WHERE \"id\" < 1000") && !q.contains("country")),
+        sent.toString());
+  }
+
+  @Test
   void aggregationsArePushedAndExact() throws Exception {
     List<List<Object>> rows = query("SELECT country, COUNT(*), SUM(amount), MIN(price), MAX(qty), "
         + "COUNT(DISTINCT city) FROM pinot.orders GROUP BY country ORDER BY country");
