@@ -393,8 +393,9 @@ public final class Demo implements AutoCloseable {
       b.append("\n  -- Live: run it twice; the numbers move as plays stream in (history + live tail, no gap, no overlap)\n")
           .append("  SELECT COUNT(*) AS plays, MAX(played_at) AS latest FROM ").append(DemoLive.HYBRID_SOURCE)
           .append(".plays\n");
-      b.append("\n  -- Live, through the semantic model\n  SELECT device, plays, listeners FROM semantic.plays "
-          + "WHERE played_at >= CURRENT_TIMESTAMP - INTERVAL '1' HOUR GROUP BY device\n");
+      b.append("\n  -- Live, through the semantic model: plays after the history (which ends on 2025-06-30)\n"
+          + "  SELECT device, plays, listeners FROM semantic.plays "
+          + "WHERE played_at >= TIMESTAMP '2025-07-01 00:00:00' GROUP BY device\n");
     }
     b.append("\nRun one with:\n  bin/meridian sql --url '").append(server.jdbcUrl())
         .append("' \"SELECT COUNT(*) FROM warehouse.payments\"\n");
