@@ -106,6 +106,16 @@ public final class ResultCache {
     return entry.age(clock.instant()).compareTo(maxAge) > 0 ? Optional.empty() : Optional.of(entry);
   }
 
+  /** Like {@link #get}, but not counted in the statistics: for EXPLAIN, which asks without answering. */
+  public Optional<Entry> peek(Key key, Duration maxAge) {
+    CompletableFuture<Entry> future = cache.asMap().get(requireNonNull(key, "key is null"));
+    if (future == null || !future.isDone() || future.isCompletedExceptionally()) {
+      return Optional.empty();
+    }
+    Entry entry = future.join();
+    return entry.age(clock.instant()).compareTo(maxAge) > 0 ? Optional.empty() : Optional.of(entry);
+  }
+
   /**
    * The cached answer no older than {@code maxAge}, or the one {@code compute} makes now (once, however many callers
    * ask at the same time). An entry too old is replaced. What {@code compute} throws reaches every waiting caller
@@ -145,7 +155,8 @@ public final class ResultCache {
       Entry entry = new Entry(rows, estimateBytes(rows), started);
       future.complete(entry);
       return entry;
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // Throwable: a supplier may throw a checked exception sneakily, and waiters must never wait forever.
       cache.asMap().remove(key, future);
       future.completeExceptionally(e);
       throw e;
@@ -182,10 +193,16 @@ public final class ResultCache {
   public static long estimateBytes(List<Object[]> rows) {
     long bytes = 16;
     for (Object[] row : rows) {
-      bytes += 16 + 8L * row.length;
-      for (Object v : row) {
-        bytes += valueBytes(v);
-      }
+      bytes += estimateRowBytes(row);
+    }
+    return bytes;
+  }
+
+  /** One row's share of {@link #estimateBytes}. */
+  public static long estimateRowBytes(Object[] row) {
+    long bytes = 16 + 8L * row.length;
+    for (Object v : row) {
+      bytes += valueBytes(v);
     }
     return bytes;
   }

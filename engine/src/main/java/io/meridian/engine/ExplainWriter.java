@@ -26,6 +26,11 @@ final class ExplainWriter extends RelWriterImpl {
   }
 
   static String explain(RelNode root, SqlExplainLevel level) {
+    return explain(root, level, List.of());
+  }
+
+  /** The plan, then the queries sent to sources, then which rollup answered and why others did not. */
+  static String explain(RelNode root, SqlExplainLevel level, List<String> rollupNotes) {
     StringWriter text = new StringWriter();
     PrintWriter pw = new PrintWriter(text);
     ExplainWriter writer = new ExplainWriter(pw, level);
@@ -42,6 +47,11 @@ final class ExplainWriter extends RelWriterImpl {
     }
     if (writer.sourceQueries.isEmpty()) {
       pw.println("  (none)");
+    }
+    if (!rollupNotes.isEmpty()) {
+      pw.println();
+      pw.println("Rollups:");
+      rollupNotes.forEach(note -> pw.println("  - " + note));
     }
     pw.flush();
     return text.toString();

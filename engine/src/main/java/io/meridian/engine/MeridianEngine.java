@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.meridian.cache.PlanCache;
 import io.meridian.connector.jdbc.GenericJdbcDialectSupport;
+import io.meridian.connector.jdbc.JdbcFreshness;
 import io.meridian.connector.jdbc.JdbcConnector;
 import io.meridian.connector.jdbc.JdbcSourceSettings;
 import io.meridian.connector.lake.LakeConnector;
@@ -21,6 +22,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.meridian.engine.rollup.RollupManager;
+import io.meridian.engine.rollup.RollupStatsTable;
 import io.meridian.engine.semantic.MetricCatalogTable;
 import io.meridian.engine.semantic.SemanticExpander;
 import io.meridian.engine.semantic.SemanticSchema;
@@ -77,6 +80,9 @@ public final class MeridianEngine implements AutoCloseable {
   private final SourceQueryLog queryLog = new SourceQueryLog();
   private final Program program;
   private final SemanticExpander expander;
+  private final RollupManager rollups;
+  private final QueryResults results;
+  private final CacheMetrics metrics;
 
   /** Schema of Meridian's own tables ({@code meridian.metrics}). */
   public static final String SYSTEM_SCHEMA = "meridian";
@@ -113,8 +119,20 @@ public final class MeridianEngine implements AutoCloseable {
         .orElse(SemanticModel.EMPTY);
     this.expander = new SemanticExpander(model);
     rootSchema.add(SemanticExpander.SCHEMA, new SemanticSchema(expander, this::physicalType));
+    this.rollups = new RollupManager(model, expander, config.rollups(), config.sources(), config.file().getParent(),
+        queryLog);
+    Map<String, Connector> versioned = new LinkedHashMap<>(connectors);
+    if (!model.rollups().isEmpty()) {
+      rollups.schemas().forEach(rootSchema::add);
+      expander.useRollups(rollups);
+      // Answers read from rollups are cached under the rollups' own versions.
+      versioned.putAll(rollups.versionedSchemas());
+    }
+    this.results = new QueryResults(config.cache(), Map.copyOf(versioned), java.time.Clock.systemUTC());
     rootSchema.add(SYSTEM_SCHEMA, new AbstractSchema() {
-      private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model));
+      private final Map<String, Table> tables = Map.of("metrics", new MetricCatalogTable(model),
+          "cache", new CacheStatsTable(MeridianEngine.this),
+          "rollups", new RollupStatsTable(rollups));
 
       @Override
       protected Map<String, Table> getTableMap() {
@@ -124,6 +142,7 @@ public final class MeridianEngine implements AutoCloseable {
     this.plans = new PlanCache<>(config.planner().planCacheSize());
     this.program = MeridianPrograms.standard(config.planner().exhaustiveJoinLimit());
     BY_ROOT.put(rootSchema, this);
+    this.metrics = CacheMetrics.register(this);
   }
 
   /** Starts an engine for a configuration; the caller closes it. */
@@ -176,7 +195,8 @@ public final class MeridianEngine implements AutoCloseable {
     }
     JdbcSourceSettings settings = new JdbcSourceSettings(source.name(), source.url(), source.user(), source.password(),
         source.schema(), source.fetchSize(), source.pool().maxSize(), source.pool().connectionTimeout(),
-        source.pool().idleTimeout(), source.pool().maxLifetime(), source.properties());
+        source.pool().idleTimeout(), source.pool().maxLifetime(), source.properties(),
+        new JdbcFreshness(source.freshness().versionQuery(), source.freshness().ttl()));
     switch (source.kind()) {
       case POSTGRESQL:
         return PostgreSqlConnector.create(settings, queryLog);
@@ -220,6 +240,11 @@ public final class MeridianEngine implements AutoCloseable {
     return plans.stats();
   }
 
+  /** The result cache and how executions use it. */
+  public QueryResults results() {
+    return results;
+  }
+
   Program program() {
     return program;
   }
@@ -227,6 +252,11 @@ public final class MeridianEngine implements AutoCloseable {
   /** Expands queries over the semantic model. */
   public SemanticExpander semantic() {
     return expander;
+  }
+
+  /** The model's rollups: their state, builds and refreshes. */
+  public RollupManager rollups() {
+    return rollups;
   }
 
   /** The model as loaded: what the semantic schema serves. */
@@ -320,6 +350,8 @@ public final class MeridianEngine implements AutoCloseable {
     BY_ROOT.remove(rootSchema);
     SHARED.values().remove(this);
     queries.close();
+    metrics.close();
+    rollups.close();
     connectors.values().forEach(Connector::close);
   }
 }

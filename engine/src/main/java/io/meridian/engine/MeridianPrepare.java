@@ -26,6 +26,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.sql.SqlExplainFormat;
+import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.tools.Program;
@@ -38,6 +39,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * cancellation and timeouts.
  */
 public final class MeridianPrepare extends CalcitePrepareImpl {
+  /**
+   * The plan {@link MeridianPreparingStmt#implement} made on this thread, for the signature being prepared. Calcite
+   * builds the signature from the implemented plan without passing the plan back, and one prepare runs on one thread.
+   */
+  private static final ThreadLocal<CachedPlan> IMPLEMENTED = new ThreadLocal<>();
+
   @Override
   @SuppressWarnings("unchecked")
   public <T> CalciteSignature<T> prepareSql(Context context, Query<T> query, Type elementType, long maxRowCount) {
@@ -46,7 +53,8 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
       return super.prepareSql(context, query, elementType, maxRowCount);
     }
     PlanKey key = query.sql == null ? null
-        : new PlanKey(query.sql, context.getDefaultSchemaPath(), maxRowCount, elementType.getTypeName());
+        : new PlanKey(query.sql, context.getDefaultSchemaPath(), maxRowCount, elementType.getTypeName(),
+            useRollups(context) ? engine.rollups().stateToken() : "off");
     if (key != null) {
       @SuppressWarnings("unchecked")
       CalciteSignature<T> cached = (CalciteSignature<T>) engine.plans().get(key).orElse(null);
@@ -55,20 +63,37 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
       }
     }
     CalciteSignature<T> signature;
+    CachedPlan cachedPlan;
     try {
       Query<T> parsed = query.sql == null ? query : (Query<T>) Query.of(SemanticSql.measureCalls(query.sql));
       io.meridian.engine.hybrid.HybridTable.resetPlanned();
       signature = super.prepareSql(context, parsed, elementType, maxRowCount);
     } catch (RuntimeException | Error e) {
       throw Errors.toAvatica(Errors.translate(e, null));
+    } finally {
+      cachedPlan = IMPLEMENTED.get();
+      IMPLEMENTED.remove();
     }
-    CalciteSignature<T> instrumented = new InstrumentedSignature<>(signature, maxRowCount, engine);
+    CalciteSignature<T> instrumented = new InstrumentedSignature<>(signature, maxRowCount, engine, cachedPlan);
     // A plan over a hybrid table holds the boundary and lake snapshot read when it was planned: never reused.
     if (key != null && signature.statementType == Meta.StatementType.SELECT
         && !io.meridian.engine.hybrid.HybridTable.plannedWithBoundary()) {
       engine.plans().put(key, instrumented);
     }
     return instrumented;
+  }
+
+  /** Whether the connection lets semantic queries read rollups ({@code useRollups}, default true). */
+  static boolean useRollups(Context context) {
+    try {
+      if (context.getDataContext().getQueryProvider() instanceof org.apache.calcite.jdbc.CalciteConnection c) {
+        return !"false".equalsIgnoreCase(c.getProperties().getProperty(
+            io.meridian.engine.rollup.RollupManager.USE_ROLLUPS_PROPERTY, "true").strip());
+      }
+    } catch (RuntimeException ignored) {
+      // No connection behind this prepare: the default.
+    }
+    return true;
   }
 
   @Override
@@ -84,7 +109,7 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     return new MeridianPreparingStmt(this, context, catalogReader, typeFactory, context.getRootSchema(), prefer,
         createCluster(planner, new org.apache.calcite.rex.RexBuilder(typeFactory)),
         org.apache.calcite.adapter.enumerable.EnumerableConvention.INSTANCE, createConvertletTable(),
-        engine.program(), engine.semantic());
+        engine.program(), engine.semantic(), engine);
   }
 
   /** Plans with Meridian's program, and explains with {@link ExplainWriter}. */
@@ -92,15 +117,36 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     private final Program program;
     private final SemanticExpander expander;
     private final Context prepareContext;
+    private final MeridianEngine engine;
+    /** What the expansion said about rollups, for EXPLAIN. */
+    private final java.util.List<String> rollupNotes = new java.util.ArrayList<>();
 
     MeridianPreparingStmt(CalcitePrepareImpl prepare, Context context, CalciteCatalogReader catalogReader,
         RelDataTypeFactory typeFactory, CalciteSchema schema, EnumerableRel.Prefer prefer, RelOptCluster cluster,
         Convention resultConvention, SqlRexConvertletTable convertletTable, Program program,
-        SemanticExpander expander) {
+        SemanticExpander expander, MeridianEngine engine) {
       super(prepare, context, catalogReader, typeFactory, schema, prefer, cluster, resultConvention, convertletTable);
       this.program = program;
       this.expander = expander;
       this.prepareContext = context;
+      this.engine = engine;
+    }
+
+    /** The statement's {@code cache} hint, taken off its SELECT before Calcite converts it. */
+    private CacheHint hint = CacheHint.NONE;
+
+    @Override
+    public Prepare.PreparedResult prepareSql(SqlNode sqlQuery, SqlNode sqlNodeOriginal, Class<?> runtimeContextClass,
+        SqlValidator validator, boolean needsValidation) {
+      hint = CacheHint.take(sqlQuery);
+      return super.prepareSql(sqlQuery, sqlNodeOriginal, runtimeContextClass, validator, needsValidation);
+    }
+
+    /** Notes what the result cache needs of the optimized plan (once per prepare, so once per cached plan). */
+    @Override
+    protected Prepare.PreparedResult implement(RelRoot root) {
+      IMPLEMENTED.set(CachedPlan.of(root.rel, hint));
+      return super.implement(root);
     }
 
     /** Calcite's validator settings (as {@code CalcitePrepareImpl} makes them), expanding semantic tables first. */
@@ -116,7 +162,7 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
           .withDefaultNullCollation(cc.defaultNullCollation())
           .withIdentifierExpansion(true));
       return new MeridianSqlValidator(opTab, (CalciteCatalogReader) catalogReader, prepareContext.getTypeFactory(),
-          config, expander);
+          config, expander, useRollups(prepareContext), rollupNotes);
     }
 
     @Override
@@ -131,17 +177,24 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
         @Override
         public String getCode() {
           if (root != null && format == SqlExplainFormat.TEXT) {
-            return ExplainWriter.explain(root.rel, detailLevel);
+            return ExplainWriter.explain(root.rel, detailLevel, rollupNotes);
           }
           return super.getCode();
         }
 
+        /** The plan is fixed when prepared; whether the cache holds its answer is told at each execution. */
         @Override
         public Bindable getBindable(Meta.CursorFactory cursorFactory) {
-          String explanation = getCode();
-          return dataContext -> cursorFactory.style == Meta.Style.ARRAY
-              ? Linq4j.singletonEnumerable(new String[] {explanation})
-              : Linq4j.singletonEnumerable(explanation);
+          String plan = getCode();
+          CachedPlan cachedPlan = root != null && format == SqlExplainFormat.TEXT ? CachedPlan.of(root.rel, hint)
+              : null;
+          return dataContext -> {
+            String explanation = cachedPlan == null ? plan
+                : plan + engine.results().explain(cachedPlan, dataContext);
+            return cursorFactory.style == Meta.Style.ARRAY
+                ? Linq4j.singletonEnumerable(new String[] {explanation})
+                : Linq4j.singletonEnumerable(explanation);
+          };
         }
       };
     }
@@ -151,18 +204,28 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
   static final class InstrumentedSignature<T> extends CalciteSignature<T> {
     private final CalciteSignature<T> delegate;
     private final MeridianEngine engine;
+    private final long maxRowCount;
+    private final @Nullable CachedPlan cachedPlan;
 
-    InstrumentedSignature(CalciteSignature<T> delegate, long maxRowCount, MeridianEngine engine) {
+    InstrumentedSignature(CalciteSignature<T> delegate, long maxRowCount, MeridianEngine engine,
+        @Nullable CachedPlan cachedPlan) {
       super(delegate.sql, delegate.parameters, delegate.internalParameters, delegate.rowType, delegate.columns,
           delegate.cursorFactory, delegate.rootSchema, delegate.getCollationList(), maxRowCount, null,
           delegate.statementType);
       this.delegate = delegate;
       this.engine = engine;
+      this.maxRowCount = maxRowCount;
+      this.cachedPlan = delegate.statementType == Meta.StatementType.SELECT ? cachedPlan : null;
     }
 
+    /** One execution: through the result cache when the plan may be cached, else straight to the sources. */
     @Override
     public Enumerable<T> enumerable(DataContext dataContext) {
-      return new WatchedEnumerable<>(delegate, dataContext, engine);
+      if (cachedPlan == null) {
+        return new WatchedEnumerable<>(delegate, dataContext, engine);
+      }
+      return engine.results().execute(cachedPlan, cursorFactory.style, maxRowCount, parameters.size(), dataContext,
+          () -> new WatchedEnumerable<>(delegate, dataContext, engine));
     }
   }
 }

@@ -23,6 +23,27 @@ public enum MeridianConnectionProperty implements ConnectionProperty {
   QUERY_TIMEOUT("queryTimeout", Type.STRING, "0", "Query timeout for every statement (e.g. 30s, 5m; 0 = none)"),
 
   /**
+   * How statements use the result cache: {@code on} (answers come from the cache when fresh enough, and are kept),
+   * {@code off} (always run at the sources), {@code only} (answer only from the cache; otherwise fail with SQLSTATE
+   * 55000).
+   */
+  CACHE_MODE("cacheMode", Type.STRING, "on", "Result cache use: on, off or only"),
+
+  /**
+   * How stale an answer this connection accepts, such as {@code 30s} or {@code 5m}. With {@code 0}, every execution
+   * reads its sources' data versions, so a cached answer is never older than the sources' last change. When not given,
+   * the server's {@code cache.max-staleness} applies (default {@code 0}).
+   */
+  MAX_STALENESS("maxStaleness", Type.STRING, null,
+      "Oldest data a cached answer may reflect (e.g. 0, 30s, 5m; default: the server's cache.max-staleness, 0)"),
+
+  /**
+   * Whether semantic queries may be answered from the model's rollups: {@code true} (default) or {@code false}
+   * (always from the sources, as rollup builds and benchmarks of the source path read).
+   */
+  USE_ROLLUPS("useRollups", Type.STRING, "true", "Answer semantic queries from rollups where they can (true/false)"),
+
+  /**
    * Remote: wire format, {@code protobuf} (default, as the server's default) or {@code json}. Avatica's remote driver
    * defaults to JSON; Meridian's URL defaults to protobuf so a bare URL matches a default server.
    */

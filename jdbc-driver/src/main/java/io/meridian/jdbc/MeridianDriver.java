@@ -1,6 +1,7 @@
 package io.meridian.jdbc;
 
 import io.meridian.engine.Errors;
+import io.meridian.engine.CacheMode;
 import io.meridian.engine.MeridianEngine;
 import io.meridian.engine.MeridianPrepare;
 import io.meridian.engine.config.Durations;
@@ -118,7 +119,7 @@ public class MeridianDriver extends Driver {
       throw new SQLException("Meridian URL needs config=<path of meridian.yaml> (or remote:url=http://host:port): "
           + url, ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
     }
-    checkTimeout(properties);
+    checkProperties(properties);
     MeridianEngine engine;
     try {
       engine = MeridianEngine.shared(Path.of(config));
@@ -127,6 +128,15 @@ public class MeridianDriver extends Driver {
     } catch (RuntimeException e) {
       throw Errors.translate(e, null).toSqlException();
     }
+    // Rollup builds run as queries over this same engine, through connections like this one.
+    Properties base = new Properties();
+    base.putAll(given);
+    engine.rollups().connections(extra -> {
+      Properties p = new Properties();
+      p.putAll(base);
+      p.putAll(extra);
+      return connect(url, p);
+    });
     properties.putAll(FIXED);
     AvaticaConnection connection =
         new MeridianCalciteConnection(this, factory, url, properties, engine.rootSchema(), engine.typeFactory());
@@ -138,13 +148,32 @@ public class MeridianDriver extends Driver {
     return connection;
   }
 
-  private static void checkTimeout(Properties properties) throws SQLException {
-    String timeout = MeridianConnectionProperty.QUERY_TIMEOUT.get(properties);
-    try {
-      Durations.parse(timeout);
-    } catch (IllegalArgumentException e) {
-      throw new SQLException("connection property queryTimeout: " + e.getMessage(),
-          ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
+  /**
+   * Checks Meridian's own properties, and stores each under its canonical name (keys match in any case), which is how
+   * the engine reads them.
+   */
+  private static void checkProperties(Properties properties) throws SQLException {
+    for (MeridianConnectionProperty p : MeridianConnectionProperty.values()) {
+      String value = p.get(properties);
+      if (value == null || value == p.defaultValue()) {
+        continue;
+      }
+      try {
+        switch (p) {
+          case QUERY_TIMEOUT, MAX_STALENESS -> Durations.parse(value);
+          case CACHE_MODE -> CacheMode.parse(value);
+          case USE_ROLLUPS -> {
+            if (!value.strip().equalsIgnoreCase("true") && !value.strip().equalsIgnoreCase("false")) {
+              throw new IllegalArgumentException("must be true or false, got '" + value + "'");
+            }
+          }
+          default -> { }
+        }
+      } catch (IllegalArgumentException e) {
+        throw new SQLException("connection property " + p.camelName() + ": " + e.getMessage(),
+            ErrorCode.INVALID_CONNECTION_PROPERTY.sqlState(), ErrorCode.INVALID_CONNECTION_PROPERTY.code());
+      }
+      properties.setProperty(p.camelName(), value);
     }
   }
 

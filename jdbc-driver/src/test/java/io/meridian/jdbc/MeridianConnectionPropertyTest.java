@@ -23,7 +23,13 @@ class MeridianConnectionPropertyTest {
     assertEquals("0", MeridianConnectionProperty.QUERY_TIMEOUT.defaultValue());
     assertEquals("serialization", MeridianConnectionProperty.SERIALIZATION.camelName());
     assertEquals("protobuf", MeridianConnectionProperty.SERIALIZATION.defaultValue());
-    assertEquals(3, MeridianConnectionProperty.values().length, "a new property needs a line in this test and the README");
+    assertEquals("cacheMode", MeridianConnectionProperty.CACHE_MODE.camelName());
+    assertEquals("on", MeridianConnectionProperty.CACHE_MODE.defaultValue());
+    assertEquals("maxStaleness", MeridianConnectionProperty.MAX_STALENESS.camelName());
+    assertNull(MeridianConnectionProperty.MAX_STALENESS.defaultValue(), "the server's cache.max-staleness applies");
+    assertEquals("useRollups", MeridianConnectionProperty.USE_ROLLUPS.camelName());
+    assertEquals("true", MeridianConnectionProperty.USE_ROLLUPS.defaultValue());
+    assertEquals(6, MeridianConnectionProperty.values().length, "a new property needs a line in this test and the README");
 
     Properties p = new Properties();
     assertEquals("0", MeridianConnectionProperty.QUERY_TIMEOUT.get(p));
@@ -52,5 +58,12 @@ class MeridianConnectionPropertyTest {
     SQLException badTimeout = assertThrows(SQLException.class,
         () -> DriverManager.getConnection("jdbc:meridian:config=/x.yaml;queryTimeout=soon"));
     assertEquals("08001", badTimeout.getSQLState());
+    SQLException badMode = assertThrows(SQLException.class,
+        () -> DriverManager.getConnection("jdbc:meridian:config=/x.yaml;cacheMode=sometimes"));
+    assertEquals("08001", badMode.getSQLState());
+    assertTrue(badMode.getMessage().contains("cacheMode"), badMode.getMessage());
+    SQLException badStaleness = assertThrows(SQLException.class,
+        () -> DriverManager.getConnection("jdbc:meridian:config=/x.yaml;maxStaleness=fresh"));
+    assertEquals("08001", badStaleness.getSQLState());
   }
 }

@@ -42,7 +42,7 @@ import org.apache.calcite.sql.SqlNode;
  * reported once, not again at every reference to it.
  */
 public final class ModelLoader {
-  private static final List<String> FILE_KEYS = List.of("tables", "relationships", "metrics");
+  private static final List<String> FILE_KEYS = List.of("tables", "relationships", "metrics", "rollups");
   private static final List<String> TABLE_KEYS = List.of("name", "source", "sql", "source_name", "primary_key",
       "dimensions", "measures", "segments");
   private static final List<String> DIMENSION_KEYS = List.of("name", "type", "expr", "grains");
@@ -55,6 +55,10 @@ public final class ModelLoader {
   private static final List<String> METRIC_KEYS = Stream.of(List.of("name", "type"), RATIO_KEYS, DERIVED_KEYS,
       CUMULATIVE_KEYS).flatMap(List::stream).toList();
 
+  private static final List<String> ROLLUP_KEYS = List.of("name", "table", "dimensions", "time", "grain",
+      "measures", "refresh");
+  private static final List<String> REFRESH_KEYS = List.of("policy", "every");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
   private static final Pattern WINDOW = Pattern.compile("(\\d{1,6})\\s+([a-z]+?)s?");
 
   private final PhysicalCatalog catalog;
@@ -64,6 +68,9 @@ public final class ModelLoader {
   private final List<YamlNode> tableNodes = new ArrayList<>();
   private final List<YamlNode> relationshipNodes = new ArrayList<>();
   private final List<YamlNode> metricNodes = new ArrayList<>();
+  private final List<YamlNode> rollupNodes = new ArrayList<>();
+  private final Map<String, SourcePosition> rollupNames = new HashMap<>();
+  private final List<Rollup> rollups = new ArrayList<>();
 
   private final Map<String, TableInfo> tables = new LinkedHashMap<>();
   private final Map<String, SourcePosition> relationshipNames = new HashMap<>();
@@ -108,11 +115,14 @@ public final class ModelLoader {
       metric(node);
     }
     cycles();
+    for (YamlNode node : rollupNodes) {
+      rollup(node);
+    }
     if (!problems.isEmpty()) {
       throw new ModelException(problems.sorted());
     }
     List<SemanticTable> built = tables.values().stream().map(TableInfo::build).toList();
-    return new SemanticModel(built, relationships, metrics);
+    return new SemanticModel(built, relationships, metrics, rollups);
   }
 
   // ---------------------------------------------------------------------------------------------------- files
@@ -162,6 +172,7 @@ public final class ModelLoader {
     tableNodes.addAll(f.get().list("tables"));
     relationshipNodes.addAll(f.get().list("relationships"));
     metricNodes.addAll(f.get().list("metrics"));
+    rollupNodes.addAll(f.get().list("rollups"));
   }
 
   // ---------------------------------------------------------------------------------------------------- tables
@@ -984,5 +995,197 @@ public final class ModelLoader {
     out.addAll(members.subList(0, i));
     out.add(first);
     return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------------- rollups
+
+  private void rollup(YamlNode node) {
+    String what = label("rollup", node);
+    Optional<Fields> parsed = Fields.of(node, what, ROLLUP_KEYS, true, problems);
+    if (parsed.isEmpty()) {
+      return;
+    }
+    Fields f = parsed.get();
+    Optional<YamlNode.Scalar> name = f.name();
+    if (name.isPresent()) {
+      SourcePosition first = rollupNames.putIfAbsent(name.get().text(), name.get().position());
+      if (first != null) {
+        problems.add(name.get().position(), "duplicate rollup '" + name.get().text() + "' (first declared at "
+            + first + ")");
+        name = Optional.empty();
+      }
+    }
+    Metadata metadata = f.metadata();
+    Optional<YamlNode.Scalar> tableName = f.required("table");
+    TableInfo table = tableName.map(t -> tables.get(t.text())).orElse(null);
+    if (tableName.isPresent() && table == null) {
+      problems.add(tableName.get().position(), "unknown table '" + tableName.get().text() + "' in 'table' of " + what);
+    }
+    boolean ok = name.isPresent() && table != null;
+    List<Rollup.DimensionRef> dimensions = new ArrayList<>();
+    Set<Rollup.DimensionRef> seen = new HashSet<>();
+    for (YamlNode.Scalar d : f.scalars("dimensions")) {
+      Optional<Rollup.DimensionRef> ref = table == null ? Optional.empty() : rollupDimension(table, d, what);
+      if (ref.isEmpty()) {
+        ok = false;
+      } else if (!seen.add(ref.get())) {
+        problems.add(d.position(), "dimension " + ref.get() + " is listed twice in " + what);
+        ok = false;
+      } else {
+        dimensions.add(ref.get());
+      }
+    }
+    Optional<Rollup.DimensionRef> time = Optional.empty();
+    Optional<TimeGrain> grain = Optional.empty();
+    if (f.has("time")) {
+      Optional<YamlNode.Scalar> t = f.scalar("time");
+      time = t.isEmpty() || table == null ? Optional.empty() : rollupDimension(table, t.get(), what);
+      if (time.isPresent()) {
+        TableInfo owner = tables.get(time.get().table());
+        Optional<DimensionKind> kind = owner.dimensionKinds.getOrDefault(time.get().dimension(), Optional.empty());
+        if (kind.isPresent() && kind.get() != DimensionKind.TIME) {
+          problems.add(t.get().position(), "'time' of " + what + " must be a time dimension, but " + time.get()
+              + " is " + kind.get().key());
+          time = Optional.empty();
+        } else if (seen.contains(time.get())) {
+          problems.add(t.get().position(), "time dimension " + time.get() + " of " + what
+              + " is also in 'dimensions'; list it once, in 'time'");
+          time = Optional.empty();
+        }
+      }
+      Optional<YamlNode.Scalar> g = f.required("grain");
+      if (g.isPresent()) {
+        grain = TimeGrain.fromKey(g.get().text());
+        if (grain.isEmpty()) {
+          problems.add(g.get().position(), "unknown grain '" + g.get().text() + "' of " + what + "; expected one of: "
+              + String.join(", ", TimeGrain.ALL.stream().map(TimeGrain::key).toList()));
+        } else if (time.isPresent()) {
+          List<TimeGrain> allowed = tables.get(time.get().table()).grains.getOrDefault(time.get().dimension(),
+              List.of());
+          if (!allowed.contains(grain.get())) {
+            problems.add(g.get().position(), "grain '" + grain.get().key() + "' of " + what + " is not a grain of "
+                + time.get() + "; its grains: " + String.join(", ", allowed.stream().map(TimeGrain::key).toList()));
+            grain = Optional.empty();
+          }
+        }
+      }
+      ok &= time.isPresent() && grain.isPresent();
+    } else if (f.has("grain")) {
+      problems.add(f.keyPosition("grain"), "'grain' of " + what + " needs 'time' (the time dimension it applies to)");
+      ok = false;
+    }
+    List<String> measures = new ArrayList<>();
+    List<YamlNode.Scalar> measureNames = f.scalars("measures");
+    if (measureNames.isEmpty()) {
+      problems.add(f.keyPosition("measures"), what + " has no 'measures'");
+      ok = false;
+    }
+    for (YamlNode.Scalar m : measureNames) {
+      if (table == null) {
+        continue;
+      }
+      String n = m.text().startsWith(table.name + ".") ? m.text().substring(table.name.length() + 1) : m.text();
+      if (!"measure".equals(table.members.get(n))) {
+        problems.add(m.position(), "unknown measure '" + m.text() + "' in 'measures' of " + what + "; a rollup holds "
+            + "measures of its table '" + table.name + "': " + table.measures.stream().map(Measure::name)
+            .collect(Collectors.joining(", ")));
+        ok = false;
+      } else if (measures.contains(n)) {
+        problems.add(m.position(), "measure '" + n + "' is listed twice in " + what);
+        ok = false;
+      } else {
+        measures.add(n);
+      }
+    }
+    Rollup.Refresh refresh = Rollup.Refresh.DEFAULT;
+    Optional<YamlNode.Entry> refreshEntry = node instanceof YamlNode.Mapping map ? map.entry("refresh")
+        : Optional.empty();
+    if (refreshEntry.isPresent()) {
+      Optional<Rollup.Refresh> r = refresh(refreshEntry.get().value(), "'refresh' of " + what, time.isPresent()
+          || f.has("time"));
+      if (r.isEmpty()) {
+        ok = false;
+      } else {
+        refresh = r.get();
+      }
+    }
+    if (ok) {
+      rollups.add(new Rollup(name.get().text(), table.name, dimensions, time, grain, measures, refresh, metadata,
+          f.position()));
+    }
+  }
+
+  /** {@code dim} (of the rollup's table) or {@code table.dim} of a table it reaches without fan-out. */
+  private Optional<Rollup.DimensionRef> rollupDimension(TableInfo table, YamlNode.Scalar ref, String what) {
+    String text = ref.text();
+    String owner = table.name;
+    String dimension = text;
+    int dot = text.indexOf('.');
+    if (dot >= 0) {
+      owner = text.substring(0, dot);
+      dimension = text.substring(dot + 1);
+    }
+    TableInfo other = tables.get(owner);
+    if (other == null) {
+      problems.add(ref.position(), "unknown table '" + owner + "' in dimension '" + text + "' of " + what);
+      return Optional.empty();
+    }
+    if (!"dimension".equals(other.members.get(dimension))) {
+      problems.add(ref.position(), "unknown dimension '" + text + "' in " + what + "; dimensions of table '" + owner
+          + "': " + String.join(", ", other.dimensions.stream().map(Dimension::name).toList()));
+      return Optional.empty();
+    }
+    if (!owner.equals(table.name)) {
+      List<List<JoinPath.Step>> paths = new JoinGraph(relationships).pathsFrom(table.name, 2)
+          .getOrDefault(owner, List.of());
+      if (paths.size() != 1) {
+        problems.add(ref.position(), "dimension '" + text + "' of " + what + " is not reachable from table '"
+            + table.name + "' along many-to-one or one-to-one relationships, so its measures cannot be grouped by it");
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new Rollup.DimensionRef(owner, dimension));
+  }
+
+  private Optional<Rollup.Refresh> refresh(YamlNode node, String what, boolean hasTime) {
+    Optional<Fields> parsed = Fields.of(node, what, REFRESH_KEYS, false, problems);
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields f = parsed.get();
+    List<String> policies = Arrays.stream(Rollup.Policy.values()).map(Rollup.Policy::key).toList();
+    Optional<Rollup.Policy> policy = f.has("policy")
+        ? f.choice("policy", policies, false).map(p -> Rollup.Policy.valueOf(p.toUpperCase(Locale.ROOT)))
+        : Optional.of(Rollup.Refresh.DEFAULT.policy());
+    if (policy.isEmpty()) {
+      return Optional.empty();
+    }
+    if (policy.get() == Rollup.Policy.INCREMENTAL && !hasTime) {
+      problems.add(f.keyPosition("policy"), "policy 'incremental' of " + what + " needs the rollup's 'time' "
+          + "dimension: it rebuilds time partitions");
+      return Optional.empty();
+    }
+    if (policy.get() == Rollup.Policy.SCHEDULE && !f.has("every")) {
+      problems.add(f.position(), "policy 'schedule' of " + what + " needs 'every' (30m, 1h, 1d, ...)");
+      return Optional.empty();
+    }
+    java.time.Duration every = Rollup.Refresh.DEFAULT.every();
+    Optional<YamlNode.Scalar> e = f.scalar("every");
+    if (e.isPresent()) {
+      Matcher m = DURATION.matcher(e.get().text().strip().toLowerCase(Locale.ROOT));
+      long n = m.matches() ? Long.parseLong(m.group(1)) : 0;
+      if (n == 0) {
+        problems.add(e.get().position(), "'every' of " + what + " must be a positive duration such as 30s, 15m, 1h "
+            + "or 1d, got '" + e.get().text() + "'");
+        return Optional.empty();
+      }
+      every = switch (m.group(2)) {
+        case "s" -> java.time.Duration.ofSeconds(n);
+        case "m" -> java.time.Duration.ofMinutes(n);
+        case "h" -> java.time.Duration.ofHours(n);
+        default -> java.time.Duration.ofDays(n);
+      };
+    }
+    return Optional.of(new Rollup.Refresh(policy.get(), every));
   }
 }

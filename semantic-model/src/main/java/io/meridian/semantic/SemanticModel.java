@@ -18,8 +18,10 @@ import java.util.function.Function;
  * @param tables in load order (files sorted by name, then file order)
  * @param relationships in load order
  * @param metrics in load order
+ * @param rollups in load order
  */
-public record SemanticModel(List<SemanticTable> tables, List<Relationship> relationships, List<Metric> metrics) {
+public record SemanticModel(List<SemanticTable> tables, List<Relationship> relationships, List<Metric> metrics,
+    List<Rollup> rollups) {
   /** A model without tables, relationships or metrics. */
   public static final SemanticModel EMPTY = new SemanticModel(List.of(), List.of(), List.of());
 
@@ -30,6 +32,17 @@ public record SemanticModel(List<SemanticTable> tables, List<Relationship> relat
     index(tables, SemanticTable::name, "table");
     index(relationships, Relationship::name, "relationship");
     index(metrics, Metric::name, "metric");
+    rollups = List.copyOf(requireNonNull(rollups, "rollups is null"));
+    index(rollups, Rollup::name, "rollup");
+  }
+
+  /** A model without rollups. */
+  public SemanticModel(List<SemanticTable> tables, List<Relationship> relationships, List<Metric> metrics) {
+    this(tables, relationships, metrics, List.of());
+  }
+
+  public Optional<Rollup> rollup(String name) {
+    return rollups.stream().filter(r -> r.name().equals(name)).findFirst();
   }
 
   private static <T> Map<String, T> index(List<T> items, Function<T, String> name, String what) {

@@ -299,7 +299,7 @@ class ModelLoaderTest {
   @Test
   void unknownKeysListTheExpectedOnes() throws IOException {
     assertEquals(List.of(
-        "model.yaml:1:1: unknown key 'table' in model file; expected one of: metrics, relationships, tables",
+        "model.yaml:1:1: unknown key 'table' in model file; expected one of: metrics, relationships, rollups, tables",
         "model.yaml:3:5: table 'plays' has no 'source' (<source>.<table>) or 'sql' (with 'source_name')",
         "model.yaml:4:5: unknown key 'sorce' in table 'plays'; expected one of: certified, description, dimensions,"
             + " measures, name, owner, primary_key, segments, source, source_name, sql, tags",
@@ -784,5 +784,90 @@ class ModelLoaderTest {
             source: *src
           - just a string
         """));
+  }
+
+  @Test
+  void rollups() throws IOException {
+    write("10-listening.yaml", LISTENING);
+    write("30-rollups.yaml", """
+        rollups:
+          - name: plays_daily
+            table: plays
+            dimensions: [device, accounts.country]
+            time: played_at
+            grain: day
+            measures: [plays, streams, plays.listeners, listening_hours]
+            refresh:
+              policy: incremental
+              every: 15m
+          - name: plays_by_device
+            table: plays
+            dimensions: device
+            measures: [plays]
+        """);
+    SemanticModel model = load();
+    assertEquals(2, model.rollups().size());
+    Rollup daily = model.rollup("plays_daily").orElseThrow();
+    assertEquals(List.of(new Rollup.DimensionRef("plays", "device"), new Rollup.DimensionRef("accounts", "country")),
+        daily.dimensions());
+    assertEquals(Optional.of(new Rollup.DimensionRef("plays", "played_at")), daily.time());
+    assertEquals(Optional.of(TimeGrain.DAY), daily.grain());
+    assertEquals(List.of("plays", "streams", "listeners", "listening_hours"), daily.measures());
+    assertEquals(new Rollup.Refresh(Rollup.Policy.INCREMENTAL, java.time.Duration.ofMinutes(15)), daily.refresh());
+    assertEquals(Rollup.Refresh.DEFAULT, model.rollup("plays_by_device").orElseThrow().refresh());
+  }
+
+  @Test
+  void rollupsAreChecked() throws IOException {
+    write("10-listening.yaml", LISTENING);
+    write("30-rollups.yaml", """
+        rollups:
+          - name: r1
+            table: play
+            measures: [plays]
+          - name: r2
+            table: plays
+            dimensions: [devise, plays.device, device]
+            time: device
+            grain: day
+            measures: [plays, skip_rate]
+          - name: r3
+            table: plays
+            time: played_at
+            grain: fortnight
+            measures: []
+            refresh: { policy: sometimes }
+          - name: r4
+            table: accounts
+            dimensions: [plays.device]
+            measures: [accounts]
+            refresh: { policy: incremental, every: soon }
+          - name: r4
+            table: plays
+            grain: day
+            measures: [plays]
+            refresh: { policy: schedule }
+        """);
+    assertEquals(List.of(
+        "30-rollups.yaml:3:12: unknown table 'play' in 'table' of rollup 'r1'",
+        "30-rollups.yaml:7:18: unknown dimension 'devise' in rollup 'r2'; dimensions of table 'plays': played_at,"
+            + " device, is_skip, minutes_played, played_day",
+        "30-rollups.yaml:7:40: dimension plays.device is listed twice in rollup 'r2'",
+        "30-rollups.yaml:8:11: 'time' of rollup 'r2' must be a time dimension, but plays.device is categorical",
+        "30-rollups.yaml:10:23: unknown measure 'skip_rate' in 'measures' of rollup 'r2'; a rollup holds measures of"
+            + " its table 'plays': plays, streams, skips, listeners, listening_hours, last_played_at",
+        "30-rollups.yaml:14:12: unknown grain 'fortnight' of rollup 'r3'; expected one of: hour, day, week, month,"
+            + " quarter, year",
+        "30-rollups.yaml:15:5: rollup 'r3' has no 'measures'",
+        "30-rollups.yaml:16:24: unknown policy 'sometimes' of 'refresh' of rollup 'r3'; expected one of: schedule,"
+            + " on_source_change, incremental",
+        "30-rollups.yaml:19:18: dimension 'plays.device' of rollup 'r4' is not reachable from table 'accounts' along"
+            + " many-to-one or one-to-one relationships, so its measures cannot be grouped by it",
+        "30-rollups.yaml:21:16: policy 'incremental' of 'refresh' of rollup 'r4' needs the rollup's 'time' dimension:"
+            + " it rebuilds time partitions",
+        "30-rollups.yaml:22:11: duplicate rollup 'r4' (first declared at " + dir.resolve("30-rollups.yaml") + ":17:11)",
+        "30-rollups.yaml:24:5: 'grain' of rollup 'r4' needs 'time' (the time dimension it applies to)",
+        "30-rollups.yaml:26:14: policy 'schedule' of 'refresh' of rollup 'r4' needs 'every' (30m, 1h, 1d, ...)"),
+        problems());
   }
 }

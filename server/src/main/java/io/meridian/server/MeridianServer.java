@@ -73,8 +73,7 @@ public final class MeridianServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new MeridianException(ErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
     }
-    return start(new MeridianConfig(config.file(), config.sources(), server, config.planner(), config.modelPath(),
-        config.defaultSchema()));
+    return start(config.withServer(server));
   }
 
   /**

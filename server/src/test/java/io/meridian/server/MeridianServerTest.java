@@ -58,9 +58,8 @@ class MeridianServerTest {
     protobuf = MeridianServer.start(config, LOOPBACK, 0);
     MeridianConfig loaded = new ConfigLoader().load(config);
     ServerConfig s = loaded.server();
-    json = MeridianServer.start(new MeridianConfig(loaded.file(), loaded.sources(),
-        new ServerConfig(LOOPBACK, 0, ServerConfig.Serialization.JSON, s.connectionIdleTimeout(), s.maxConnections()),
-        loaded.planner(), loaded.modelPath(), loaded.defaultSchema()));
+    json = MeridianServer.start(loaded.withServer(
+        new ServerConfig(LOOPBACK, 0, ServerConfig.Serialization.JSON, s.connectionIdleTimeout(), s.maxConnections())));
   }
 
   @AfterAll

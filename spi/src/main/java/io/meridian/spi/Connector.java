@@ -22,6 +22,16 @@ public interface Connector extends AutoCloseable {
   /** The current data version, or an unknown version when the source cannot tell. */
   DataVersion dataVersion();
 
+  /**
+   * The current version of the data in some of this source's tables (names as {@link #schema()} knows them): what
+   * the result cache compares to decide that an answer read from these tables still holds. A source that versions
+   * each table (Iceberg snapshots) answers for exactly these tables; the default is the whole source's version.
+   * Called on every cacheable execution, so it must be cheap (a metadata read, not a scan).
+   */
+  default DataVersion dataVersion(java.util.Set<String> tables) {
+    return dataVersion();
+  }
+
   /** Checks the source answers, within its connection timeout; throws {@link MeridianException} if not. */
   void checkHealth();
 

@@ -19,6 +19,11 @@ public enum ErrorCode {
   DATA_ERROR(9, "22000", ErrorKind.USER, false),
   QUERY_CANCELLED(10, "57014", ErrorKind.USER, false),
   QUERY_TIMEOUT(11, "57014", ErrorKind.USER, true),
+  /**
+   * {@code cacheMode=only} and the result cache holds no answer fresh enough for the caller (object not in
+   * prerequisite state); running the query without {@code only} would answer it.
+   */
+  CACHE_MISS(12, "55000", ErrorKind.USER, true),
   INVALID_CONFIGURATION(20, "F0000", ErrorKind.USER, false),
   INVALID_CONNECTION_PROPERTY(21, "08001", ErrorKind.USER, false),
   /** The Meridian server cannot be reached. */

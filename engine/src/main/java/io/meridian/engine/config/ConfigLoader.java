@@ -51,8 +51,8 @@ public final class ConfigLoader {
   }
 
   /** The raw shape of the file; defaults and checks live in the typed records it maps to. */
-  record ConfigFile(List<SourceConfig> sources, ServerConfig server, PlannerConfig planner, ModelSection model,
-      String defaultSchema) {}
+  record ConfigFile(List<SourceConfig> sources, ServerConfig server, PlannerConfig planner, CacheConfig cache,
+      ModelSection model, String defaultSchema, RollupsConfig rollups) {}
 
   /** {@code model:} section. */
   record ModelSection(String path) {}
@@ -93,7 +93,8 @@ public final class ConfigLoader {
       MeridianConfig config = new MeridianConfig(file, sources,
           raw.server() == null ? ServerConfig.DEFAULT : raw.server(),
           raw.planner() == null ? PlannerConfig.DEFAULT : raw.planner(),
-          model, defaultSchema);
+          raw.cache() == null ? CacheConfig.DEFAULT : raw.cache(),
+          model, defaultSchema, raw.rollups() == null ? RollupsConfig.DEFAULT : raw.rollups());
       if (config.source(defaultSchema).isEmpty()) {
         throw new IllegalArgumentException("default-schema '" + defaultSchema + "' is not a source name");
       }

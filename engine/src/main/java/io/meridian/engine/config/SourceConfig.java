@@ -29,6 +29,8 @@ import java.util.Map;
  * @param memoryLimit {@code memory-limit}: for {@code kind: lake}, the embedded DuckDB's memory limit per connection
  *     (default {@code 2GB})
  * @param threads {@code threads}: for {@code kind: lake}, DuckDB threads per query (default 2)
+ * @param freshness {@code freshness}: for JDBC sources, how the result cache learns that data changed (a version
+ *     query or a time-to-live; with neither, nothing read from the source is cached)
  * @param pinot {@code pinot}: for {@code kind: pinot}, the controller, broker and limits ({@link PinotSourceConfig})
  * @param hybrid {@code hybrid}: for {@code kind: hybrid}, the hybrid tables ({@link HybridSourceConfig})
  */
@@ -48,6 +50,7 @@ public record SourceConfig(
     String parquetRoot,
     String memoryLimit,
     Integer threads,
+    FreshnessConfig freshness,
     PinotSourceConfig pinot,
     HybridSourceConfig hybrid) {
 
@@ -96,10 +99,15 @@ public record SourceConfig(
     namespace = namespace == null ? "default" : namespace;
     memoryLimit = memoryLimit == null ? "2GB" : memoryLimit;
     threads = checkRange("threads", threads == null ? 2 : threads, 1, 256);
+    freshness = freshness == null ? FreshnessConfig.NONE : freshness;
+    if (kind == SourceKind.LAKE && !freshness.equals(FreshnessConfig.NONE)) {
+      throw new IllegalArgumentException("a lake source takes no freshness: its Iceberg snapshots are its versions");
+    }
   }
 
   /** Schema names Meridian uses itself: semantic tables and system tables. */
-  public static final java.util.List<String> RESERVED_NAMES = java.util.List.of("semantic", "meridian", "metadata");
+  public static final java.util.List<String> RESERVED_NAMES = java.util.List.of("semantic", "meridian", "metadata",
+      "meridian_rollups", "meridian_rollups_lake");
 
   @Override
   public String toString() {

@@ -15,6 +15,7 @@ import io.meridian.semantic.Measure;
 import io.meridian.semantic.Metric;
 import io.meridian.semantic.MetricInput;
 import io.meridian.semantic.RatioMetric;
+import io.meridian.semantic.Rollup;
 import io.meridian.semantic.SemanticModel;
 import io.meridian.semantic.SemanticTable;
 import io.meridian.semantic.SqlExpression;
@@ -82,6 +83,7 @@ public final class SemanticExpander {
 
   private final SemanticModel model;
   private final Map<String, SemanticView> views;
+  private volatile RollupCandidate.Catalog rollups;
 
   public SemanticExpander(SemanticModel model) {
     this.model = requireNonNull(model, "model is null");
@@ -106,16 +108,101 @@ public final class SemanticExpander {
    * @param defaultSchema the connection's default schema path, for unqualified table names
    */
   public void expand(SqlNode node, List<String> defaultSchema) {
+    expand(node, defaultSchema, true, new ArrayList<>());
+  }
+
+  /**
+   * Rewrites, in place, every {@code SELECT} over a semantic table within {@code node}, answering measures from
+   * rollups where one can (when {@code useRollups}); adds to {@code notes} which rollup answered and why each other
+   * rollup considered did not.
+   */
+  public void expand(SqlNode node, List<String> defaultSchema, boolean useRollups, List<String> notes) {
     if (!views.isEmpty()) {
-      new Walker(defaultSchema).walk(node);
+      new Walker(defaultSchema, useRollups ? rollups : null, notes).walk(node);
     }
+  }
+
+  /** Lets the rewrite answer from the rollups {@code catalog} describes. */
+  public void useRollups(RollupCandidate.Catalog catalog) {
+    this.rollups = catalog;
+  }
+
+  /**
+   * The query that computes a rollup's rows from its sources: one row per group of its dimensions and time grain,
+   * with each measure's stored parts, in the order of {@link RollupColumns#all}.
+   *
+   * @param pins physical table names to read instead of a semantic table's source table ({@code plays@123}, a
+   *     snapshot), by semantic table
+   * @param from when present, only rows whose time is at or after this literal (an incremental refresh)
+   */
+  public String rollupBuildQuery(Rollup rollup, Map<String, String> pins, Optional<String> from) {
+    SemanticView view = views.get(rollup.table());
+    List<SqlNode> groups = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Rollup.DimensionRef d : rollup.dimensions()) {
+      groups.add(new SqlIdentifier(columnName(view, d, Optional.empty()), SqlParserPos.ZERO));
+      names.add(RollupColumns.dimension(d));
+    }
+    rollup.time().ifPresent(t -> {
+      groups.add(new SqlIdentifier(columnName(view, t, rollup.grain()), SqlParserPos.ZERO));
+      names.add(RollupColumns.time(t, rollup.grain().orElseThrow()));
+    });
+    SqlSelect select = (SqlSelect) SqlTemplate.query("SELECT 1 FROM " + quote(SCHEMA, rollup.table()), Map.of());
+    Rewrite rewrite = new Rewrite(select, null, view, rollup.table(), null, new ArrayList<>());
+    rewrite.groups.addAll(groups);
+    rewrite.pins.putAll(pins);
+    if (from.isPresent()) {
+      Rollup.DimensionRef t = rollup.time().orElseThrow();
+      rewrite.extraWhere = SqlTemplate.expression("\"$t\" >= " + from.get(),
+          Map.of("t", new SqlIdentifier(columnName(view, t, Optional.empty()), SqlParserPos.ZERO)));
+    }
+    Set<Measure> measures = new LinkedHashSet<>();
+    for (String m : rollup.measures()) {
+      measures.add(model.measure(rollup.table(), m).orElseThrow());
+    }
+    SqlNode inner = rewrite.sourceQuery(rollup.table(), measures, true);
+    List<String> items = new ArrayList<>();
+    for (int g = 0; g < groups.size(); g++) {
+      items.add(quote("__b", "__g" + g) + " AS " + quote(names.get(g)));
+    }
+    for (Measure m : measures) {
+      List<String> stored = storedColumns(rollup.table(), m);
+      List<String> target = RollupColumns.measure(m);
+      for (int i = 0; i < stored.size(); i++) {
+        items.add(quote("__b", stored.get(i)) + " AS " + quote(target.get(i)));
+      }
+    }
+    SqlNode query = SqlTemplate.query("SELECT " + String.join(", ", items) + " FROM \"$b\" AS \"__b\"",
+        Map.of("b", inner));
+    return query.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.CalciteSqlDialect.DEFAULT)
+        .withQuoteAllIdentifiers(true)).getSql();
+  }
+
+  /** The semantic column of {@code table}'s view that is dimension {@code ref} at {@code grain}. */
+  private static String columnName(SemanticView view, Rollup.DimensionRef ref, Optional<TimeGrain> grain) {
+    return view.columns().values().stream()
+        .filter(c -> c instanceof DimensionColumn d && d.table().equals(ref.table())
+            && d.dimension().name().equals(ref.dimension()) && d.grain().equals(grain))
+        .map(SemanticColumn::name).findFirst()
+        .orElseThrow(() -> new MeridianException(ErrorCode.INTERNAL_ERROR, "no column for " + ref + " in "
+            + view.table().name()));
+  }
+
+  /** The columns a measure's partial aggregates have in a pre-aggregated subquery. */
+  static List<String> storedColumns(String table, Measure m) {
+    String c = measureColumn(table, m);
+    return m.aggregation() == Aggregation.AVG ? List.of(c + "__sum", c + "__count") : List.of(c);
   }
 
   private final class Walker {
     private final List<String> defaultSchema;
+    private final RollupCandidate.Catalog rollups;
+    private final List<String> notes;
 
-    Walker(List<String> defaultSchema) {
+    Walker(List<String> defaultSchema, RollupCandidate.Catalog rollups, List<String> notes) {
       this.defaultSchema = defaultSchema == null ? List.of() : defaultSchema;
+      this.rollups = rollups;
+      this.notes = notes;
     }
 
     void walk(SqlNode node) {
@@ -155,7 +242,7 @@ public final class SemanticExpander {
         rejectInJoin(from);
         return;
       }
-      new Rewrite(select, outerOrder, view, alias != null ? alias : view.table().name()).run();
+      new Rewrite(select, outerOrder, view, alias != null ? alias : view.table().name(), rollups, notes).run();
     }
 
     private SemanticView view(SqlIdentifier id) {
@@ -193,12 +280,21 @@ public final class SemanticExpander {
     private final List<SqlNode> groups = new ArrayList<>();
     /** Base measures needed, by owning table, in first-use order. */
     private final Map<String, Set<Measure>> measuresByTable = new LinkedHashMap<>();
+    private final RollupCandidate.Catalog rollups;
+    private final List<String> notes;
+    /** Physical tables to read instead of semantic tables' source tables (a rollup build pins snapshots). */
+    final Map<String, String> pins = new HashMap<>();
+    /** A condition added to the WHERE of source subqueries (over semantic columns), if any. */
+    SqlNode extraWhere;
 
-    Rewrite(SqlSelect select, SqlNodeList outerOrder, SemanticView view, String alias) {
+    Rewrite(SqlSelect select, SqlNodeList outerOrder, SemanticView view, String alias, RollupCandidate.Catalog rollups,
+        List<String> notes) {
       this.select = select;
       this.outerOrder = outerOrder;
       this.view = view;
       this.alias = alias;
+      this.rollups = rollups;
+      this.notes = notes;
     }
 
     Optional<SemanticColumn> resolve(SqlIdentifier id) {
@@ -597,8 +693,22 @@ public final class SemanticExpander {
       return SqlTemplate.query("SELECT " + String.join(", ", items) + " FROM " + from, holes);
     }
 
-    /** One table's measures, aggregated at its grain, grouped by the query's groups. */
+    /** One table's measures, aggregated at its grain, grouped by the query's groups: from a rollup if one can. */
     private SqlNode factQuery(String fact, Set<Measure> measures) {
+      if (rollups != null && !measures.isEmpty()) {
+        Optional<SqlNode> fromRollup = new RollupRewrite(fact, measures).query();
+        if (fromRollup.isPresent()) {
+          return fromRollup.get();
+        }
+      }
+      return sourceQuery(fact, measures, false);
+    }
+
+    /**
+     * One table's measures computed from its source. With {@code partial}, each measure is given as the parts it
+     * re-aggregates from (an average as a sum and a count, in {@link #storedColumns}).
+     */
+    SqlNode sourceQuery(String fact, Set<Measure> measures, boolean partial) {
       Joins joins = new Joins(fact, measures);
       Map<String, SqlNode> holes = new HashMap<>();
       List<String> items = new ArrayList<>();
@@ -614,13 +724,24 @@ public final class SemanticExpander {
         String c = "c" + i;
         m.expr().ifPresent(x -> holes.put(e, joins.model(x, fact)));
         m.filter().ifPresent(x -> holes.put(c, joins.model(x, fact)));
-        items.add(aggregateText(m, e, c) + " AS " + quote(measureColumn(fact, m)));
+        if (partial && m.aggregation() == Aggregation.AVG) {
+          String f = m.filter().isPresent() ? " FILTER (WHERE \"$" + c + "\")" : "";
+          List<String> stored = storedColumns(fact, m);
+          items.add("SUM(CAST(\"$" + e + "\" AS DOUBLE))" + f + " AS " + quote(stored.get(0)));
+          items.add("COUNT(\"$" + e + "\")" + f + " AS " + quote(stored.get(1)));
+        } else {
+          items.add(aggregateText(m, e, c) + " AS " + quote(measureColumn(fact, m)));
+        }
         i++;
       }
       if (items.isEmpty()) {
         items.add("COUNT(*) AS " + quote("__rows"));
       }
       SqlNode where = select.getWhere() == null ? null : joins.physical(select.getWhere());
+      if (extraWhere != null) {
+        SqlNode extra = joins.physical(extraWhere);
+        where = where == null ? extra : SqlStdOperatorTable.AND.createCall(SqlParserPos.ZERO, where, extra);
+      }
       if (where != null) {
         holes.put("where", where);
       }
@@ -628,6 +749,281 @@ public final class SemanticExpander {
           + (where == null ? "" : " WHERE \"$where\"")
           + (groupBy.isEmpty() ? "" : " GROUP BY " + String.join(", ", groupBy));
       return SqlTemplate.query(text, holes);
+    }
+
+    /** Answers one table's measures from the first rollup that can, noting why each rollup before it could not. */
+    private final class RollupRewrite {
+      private static final String R = "__r";
+      private final String fact;
+      private final Set<Measure> measures;
+      private final String what;
+
+      RollupRewrite(String fact, Set<Measure> measures) {
+        this.fact = fact;
+        this.measures = measures;
+        this.what = measures.stream().map(m -> fact + "." + m.name()).collect(Collectors.joining(", "));
+      }
+
+      Optional<SqlNode> query() {
+        for (RollupCandidate c : rollups.candidates(fact)) {
+          Mapping mapping = new Mapping(c);
+          String why = mapping.check();
+          if (why == null) {
+            notes.add("rollup " + c.rollup().name() + " answered " + what + c.seam().map(x -> " for times before "
+                + x + "; later rows read from the source (the rollup is behind it)").orElse(""));
+            return Optional.of(mapping.query());
+          }
+          notes.add("rollup " + c.rollup().name() + " not used for " + what + ": " + why);
+        }
+        return Optional.empty();
+      }
+
+      /** The query's groups and filter over one rollup's columns. */
+      private final class Mapping {
+        private final RollupCandidate candidate;
+        private final Rollup rollup;
+        private final List<SqlNode> mappedGroups = new ArrayList<>();
+        private SqlNode mappedWhere;
+        private String problem;
+
+        Mapping(RollupCandidate candidate) {
+          this.candidate = candidate;
+          this.rollup = candidate.rollup();
+        }
+
+        /** Null when the rollup can answer exactly; otherwise why not. */
+        String check() {
+          if (candidate.unusable().isPresent()) {
+            return candidate.unusable().get();
+          }
+          for (Measure m : measures) {
+            if (!rollup.measures().contains(m.name())) {
+              return "it does not hold measure " + fact + "." + m.name();
+            }
+          }
+          for (SqlNode g : groups) {
+            SqlNode mapped = map(g, "GROUP BY");
+            if (problem != null) {
+              return problem;
+            }
+            mappedGroups.add(mapped);
+          }
+          if (select.getWhere() != null) {
+            mappedWhere = map(select.getWhere(), "WHERE");
+            if (problem != null) {
+              return problem;
+            }
+          }
+          List<String> distinct = measures.stream().filter(m -> m.aggregation() == Aggregation.COUNT_DISTINCT)
+              .map(m -> fact + "." + m.name()).toList();
+          if (!distinct.isEmpty() && !exactGrain()) {
+            return String.join(", ", distinct) + (distinct.size() == 1 ? " is a distinct count" : " are distinct counts")
+                + ", which the rollup answers only grouped by all its dimensions at its own grain ("
+                + rollup.allDimensions().stream().map(d -> rollup.time().equals(Optional.of(d))
+                    ? d + " by " + rollup.grain().orElseThrow().key() : d.toString())
+                    .collect(Collectors.joining(", ")) + ")";
+          }
+          return null;
+        }
+
+        private boolean exactGrain() {
+          for (Rollup.DimensionRef ref : rollup.allDimensions()) {
+            Optional<TimeGrain> grain = rollup.time().equals(Optional.of(ref)) ? rollup.grain() : Optional.empty();
+            boolean grouped = groups.stream().anyMatch(g -> g instanceof SqlIdentifier id
+                && resolve(id).orElse(null) instanceof DimensionColumn d && d.table().equals(ref.table())
+                && d.dimension().name().equals(ref.dimension()) && d.grain().equals(grain));
+            if (!grouped) {
+              return false;
+            }
+          }
+          return true;
+        }
+
+        private SqlNode map(SqlNode expr, String clause) {
+          return expr.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier id) {
+              Optional<SemanticColumn> c = resolve(id);
+              if (problem != null || c.isEmpty()) {
+                return id;
+              }
+              if (c.get() instanceof SegmentColumn seg) {
+                problem = clause + " uses segment " + seg.table() + "." + seg.segment().name()
+                    + ", which the rollup does not hold";
+                return id;
+              }
+              if (!(c.get() instanceof DimensionColumn d)) {
+                return id;
+              }
+              Rollup.DimensionRef ref = new Rollup.DimensionRef(d.table(), d.dimension().name());
+              if (rollup.time().equals(Optional.of(ref))) {
+                TimeGrain grain = rollup.grain().orElseThrow();
+                if (d.grain().isEmpty() || !RollupColumns.rollsUp(grain, d.grain().get())) {
+                  problem = clause + " uses " + d.name() + ", finer than or not a multiple of the rollup's grain ("
+                      + ref + " by " + grain.key() + ")";
+                  return id;
+                }
+                SqlNode col = column(R, RollupColumns.time(ref, grain));
+                return d.grain().get() == grain ? col : floor(col, d.grain().get());
+              }
+              if (!rollup.dimensions().contains(ref)) {
+                problem = clause + " uses dimension " + ref + ", which the rollup does not hold";
+                return id;
+              }
+              SqlNode col = column(R, RollupColumns.dimension(ref));
+              return d.grain().isPresent() ? floor(col, d.grain().get()) : col;
+            }
+
+            @Override
+            public SqlNode visit(SqlCall call) {
+              if (call instanceof SqlSelect) {
+                problem = clause + " has a sub-query";
+                return call;
+              }
+              SqlNode aligned = alignedTimeBound(call);
+              if (aligned != null) {
+                return aligned;
+              }
+              SqlNode result = super.visit(call);
+              return result == null ? call : result;
+            }
+          });
+        }
+
+        /**
+         * {@code time >= L} or {@code time < L} on the rollup's raw time dimension, with {@code L} a literal on a
+         * boundary of the rollup's grain: then the comparison holds for a row exactly when it holds for its bucket,
+         * so the rollup's time column answers it (a dashboard's date range). Null for anything else.
+         */
+        private SqlNode alignedTimeBound(SqlCall call) {
+          if ((call.getKind() != SqlKind.GREATER_THAN_OR_EQUAL && call.getKind() != SqlKind.LESS_THAN)
+              || rollup.time().isEmpty() || !(call.operand(0) instanceof SqlIdentifier id)
+              || !(call.operand(1) instanceof org.apache.calcite.sql.SqlLiteral given)) {
+            return null;
+          }
+          org.apache.calcite.sql.SqlLiteral literal = given;
+          Optional<SemanticColumn> c = resolve(id);
+          if (c.isEmpty() || !(c.get() instanceof DimensionColumn d) || d.grain().isPresent()
+              || !rollup.time().get().equals(new Rollup.DimensionRef(d.table(), d.dimension().name()))) {
+            return null;
+          }
+          if (literal instanceof org.apache.calcite.sql.SqlUnknownLiteral unknown) {
+            // The parser leaves typed literals unresolved until validation: TIMESTAMP '...' has tag TIMESTAMP.
+            org.apache.calcite.sql.type.SqlTypeName type = unknown.tag.equals("TIMESTAMP")
+                ? org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP
+                : unknown.tag.equals("DATE") ? org.apache.calcite.sql.type.SqlTypeName.DATE : null;
+            if (type == null) {
+              return null;
+            }
+            try {
+              literal = unknown.resolve(type);
+            } catch (RuntimeException e) {
+              return null; // not a valid literal: the validator reports it
+            }
+          }
+          long millis;
+          if (literal instanceof org.apache.calcite.sql.SqlTimestampLiteral ts) {
+            millis = ts.getValueAs(org.apache.calcite.util.TimestampString.class).getMillisSinceEpoch();
+          } else if (literal instanceof org.apache.calcite.sql.SqlDateLiteral date) {
+            millis = date.getValueAs(org.apache.calcite.util.DateString.class).getMillisSinceEpoch();
+          } else {
+            return null;
+          }
+          TimeGrain grain = rollup.grain().orElseThrow();
+          if (RollupColumns.floor(millis, grain) != millis) {
+            return null;
+          }
+          return call.getOperator().createCall(call.getParserPosition(),
+              column(R, RollupColumns.time(rollup.time().get(), grain)), literal);
+        }
+
+        private SqlNode floor(SqlNode col, TimeGrain grain) {
+          if (grain == TimeGrain.WEEK) {
+            // Calcite's own FLOOR(x TO WEEK) starts weeks on Sunday; the model's weeks start on Monday (ISO 8601).
+            return SqlTemplate.expression("TIMESTAMPADD(DAY, -MOD(DAYOFWEEK(\"$x\") + 5, 7), FLOOR(\"$x\" TO DAY))",
+                Map.of("x", col));
+          }
+          return SqlTemplate.expression("FLOOR(\"$x\" TO " + grain.timeUnit().name() + ")", Map.of("x", col));
+        }
+
+        SqlNode query() {
+          Map<String, SqlNode> holes = new HashMap<>();
+          List<String> items = new ArrayList<>();
+          List<String> groupBy = new ArrayList<>();
+          for (int g = 0; g < mappedGroups.size(); g++) {
+            holes.put("g" + g, mappedGroups.get(g));
+            items.add("\"$g" + g + "\" AS " + quote("__g" + g));
+            groupBy.add("\"$g" + g + "\"");
+          }
+          SqlNode where = mappedWhere;
+          if (candidate.seam().isPresent()) {
+            SqlNode before = SqlTemplate.expression("\"$t\" < " + candidate.seam().get(), Map.of("t",
+                column(R, RollupColumns.time(rollup.time().orElseThrow(), rollup.grain().orElseThrow()))));
+            where = where == null ? before : SqlStdOperatorTable.AND.createCall(SqlParserPos.ZERO, where, before);
+          }
+          if (where != null) {
+            holes.put("where", where);
+          }
+          holes.put("rollup", new SqlIdentifier(candidate.table(), SqlParserPos.ZERO));
+          String tail = " FROM \"$rollup\" AS " + quote(R) + (where == null ? "" : " WHERE \"$where\"")
+              + (groupBy.isEmpty() ? "" : " GROUP BY " + String.join(", ", groupBy));
+          if (candidate.seam().isEmpty()) {
+            for (Measure m : measures) {
+              List<String> parts = RollupColumns.measure(m).stream().map(x -> quote(R, x)).toList();
+              items.add(finalAggregate(m, parts) + " AS " + quote(measureColumn(fact, m)));
+            }
+            return SqlTemplate.query("SELECT " + String.join(", ", items) + tail, holes);
+          }
+          // Batch plus fresh: partial aggregates of the rollup before the seam and of the source from it on, merged.
+          for (Measure m : measures) {
+            List<String> parts = RollupColumns.measure(m);
+            List<String> stored = storedColumns(fact, m);
+            for (int i = 0; i < parts.size(); i++) {
+              String fn = m.aggregation() == Aggregation.MIN ? "MIN" : m.aggregation() == Aggregation.MAX ? "MAX" : "SUM";
+              items.add(fn + "(" + quote(R, parts.get(i)) + ") AS " + quote(stored.get(i)));
+            }
+          }
+          holes.put("batch", SqlTemplate.query("SELECT " + String.join(", ", items) + tail, holes));
+          Rollup.DimensionRef time = rollup.time().orElseThrow();
+          SqlNode saved = extraWhere;
+          extraWhere = SqlTemplate.expression("\"$t\" >= " + candidate.seam().get(),
+              Map.of("t", new SqlIdentifier(columnName(view, time, Optional.empty()), SqlParserPos.ZERO)));
+          try {
+            holes.put("fresh", sourceQuery(fact, measures, true));
+          } finally {
+            extraWhere = saved;
+          }
+          List<String> outer = new ArrayList<>();
+          List<String> outerGroups = new ArrayList<>();
+          for (int g = 0; g < mappedGroups.size(); g++) {
+            outer.add(quote("__u", "__g" + g) + " AS " + quote("__g" + g));
+            outerGroups.add(quote("__u", "__g" + g));
+          }
+          for (Measure m : measures) {
+            List<String> parts = storedColumns(fact, m).stream().map(x -> quote("__u", x)).toList();
+            outer.add(finalAggregate(m, parts) + " AS " + quote(measureColumn(fact, m)));
+          }
+          return SqlTemplate.query("SELECT " + String.join(", ", outer)
+              + " FROM (SELECT * FROM \"$batch\" UNION ALL SELECT * FROM \"$fresh\") AS " + quote("__u")
+              + (outerGroups.isEmpty() ? "" : " GROUP BY " + String.join(", ", outerGroups)), holes);
+        }
+
+        /** A measure's value from its partial aggregates (several rows of one group). */
+        private String finalAggregate(Measure m, List<String> parts) {
+          String type = candidate.types().get(RollupColumns.measure(m).get(0));
+          return switch (m.aggregation()) {
+            // Not COALESCE(SUM(x), 0): Calcite's ProjectAggregateMergeRule turns that into SUM0 with a wrong type
+            // under Meridian's widened sums. SUM of stored counts is null only over no rows.
+            case COUNT, COUNT_DISTINCT -> "CAST(CASE WHEN COUNT(*) = 0 THEN 0 ELSE SUM(" + parts.get(0)
+                + ") END AS BIGINT)";
+            case SUM -> type == null ? "SUM(" + parts.get(0) + ")" : "CAST(SUM(" + parts.get(0) + ") AS " + type + ")";
+            case MIN -> "MIN(" + parts.get(0) + ")";
+            case MAX -> "MAX(" + parts.get(0) + ")";
+            case AVG -> "CAST(SUM(" + parts.get(0) + ") AS DOUBLE) / NULLIF(CAST(SUM(" + parts.get(1)
+                + ") AS DOUBLE), 0)";
+          };
+        }
+      }
     }
 
     private String aggregateText(Measure m, String expr, String filter) {
@@ -708,6 +1104,9 @@ public final class SemanticExpander {
         }
         if (select.getWhere() != null) {
           needed.addAll(tablesOf(select.getWhere()));
+        }
+        if (extraWhere != null) {
+          needed.addAll(tablesOf(extraWhere));
         }
         if (measures.isEmpty() && groups.isEmpty()) {
           // A row-level query reads every dimension it names, wherever it is named.
@@ -845,7 +1244,7 @@ public final class SemanticExpander {
       private SqlNode source(String table) {
         TableSource source = model.table(table).orElseThrow().source();
         if (source instanceof TableSource.Table t) {
-          return new SqlIdentifier(List.of(t.source(), t.table()), SqlParserPos.ZERO);
+          return new SqlIdentifier(List.of(t.source(), pins.getOrDefault(table, t.table())), SqlParserPos.ZERO);
         }
         TableSource.Query q = (TableSource.Query) source;
         try {

@@ -199,4 +199,63 @@ class ConfigLoaderTest {
     }
     assertThrows(IllegalArgumentException.class, () -> Durations.parse("5 parsecs"));
   }
+
+  @Test
+  void cacheAndFreshness() {
+    MeridianConfig defaults = parse("""
+        sources:
+          - { name: pg, kind: postgresql, url: "jdbc:postgresql://h/db" }
+        """);
+    assertEquals(true, defaults.cache().enabled());
+    assertEquals(256L << 20, defaults.cache().maxBytesValue());
+    assertEquals(32L << 20, defaults.cache().maxEntryBytesValue(), "an eighth of max-bytes");
+    assertEquals(Duration.ZERO, defaults.cache().maxStaleness(), "versions are read at every execution by default");
+    assertEquals(FreshnessConfig.NONE, defaults.sources().get(0).freshness(), "no version: nothing cached");
+
+    MeridianConfig set = parse("""
+        sources:
+          - name: pg
+            kind: postgresql
+            url: "jdbc:postgresql://h/db"
+            freshness: { version-query: "SELECT max(updated_at) FROM t" }
+          - { name: pg2, kind: postgresql, url: "jdbc:postgresql://h/db", freshness: { ttl: 5m } }
+        cache: { max-bytes: 1GB, max-entry-bytes: 512KB, max-staleness: 30s }
+        """);
+    assertEquals("SELECT max(updated_at) FROM t", set.sources().get(0).freshness().versionQuery());
+    assertEquals(Duration.ofMinutes(5), set.sources().get(1).freshness().ttl());
+    assertEquals(1L << 30, set.cache().maxBytesValue());
+    assertEquals(512L << 10, set.cache().maxEntryBytesValue());
+    assertEquals(Duration.ofSeconds(30), set.cache().maxStaleness());
+
+    ConfigException both = fails("""
+        sources:
+          - name: pg
+            kind: postgresql
+            url: "jdbc:postgresql://h/db"
+            freshness: { version-query: "SELECT 1", ttl: 5m }
+        """);
+    assertTrue(both.getMessage().contains("version-query or ttl, not both"), both.getMessage());
+    assertTrue(both.getMessage().contains(":5:"), "points at the freshness line: " + both.getMessage());
+    ConfigException size = fails("""
+        sources:
+          - { name: pg, kind: postgresql, url: "jdbc:postgresql://h/db" }
+        cache:
+          max-bytes: lots
+        """);
+    assertTrue(size.getMessage().contains("max-bytes must be a size"), size.getMessage());
+    ConfigException lake = fails("""
+        sources:
+          - { name: l, kind: lake, parquet-root: p, freshness: { ttl: 1m } }
+        """);
+    assertTrue(lake.getMessage().contains("snapshots are its versions"), lake.getMessage());
+  }
+
+  @Test
+  void theExampleFileIsValid() {
+    MeridianConfig example = new ConfigLoader(name -> null).load(Path.of("../examples/meridian.yaml"));
+    assertEquals(2, example.sources().size());
+    assertTrue(example.sources().get(0).freshness().versionQuery() != null);
+    assertEquals(Duration.ofMinutes(15), example.sources().get(1).freshness().ttl());
+    assertEquals(512L << 20, example.cache().maxBytesValue());
+  }
 }

@@ -1,6 +1,9 @@
 package io.meridian.server.cli;
 
+import io.meridian.engine.MeridianEngine;
 import io.meridian.engine.config.ConfigLoader;
+import io.meridian.engine.rollup.RollupManager;
+import io.meridian.engine.rollup.RollupStatus;
 import io.meridian.engine.config.MeridianConfig;
 import io.meridian.engine.config.SourceConfig;
 import io.meridian.server.MeridianServer;
@@ -26,7 +29,8 @@ import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.remote.Service.ErrorResponse;
 
 /**
- * The {@code meridian} command line: {@code serve}, {@code sql}, {@code explain}, {@code validate} and {@code demo}.
+ * The {@code meridian} command line: {@code serve}, {@code sql}, {@code explain}, {@code validate}, {@code demo} and
+ * {@code rollups}.
  *
  * <p>Exit codes: 0 success, 1 error (printed to standard error as {@code error: <SQLSTATE> <message>}), 2 usage
  * error. {@link #run} does the work without exiting, so tests call it in-process.
@@ -48,6 +52,7 @@ public final class Main {
         explain    Print the plan of a query
         validate   Check a configuration file and connect to each source
         demo       Start PostgreSQL with a demo data set and a server over it; needs nothing installed
+        rollups    List, build or refresh the semantic model's rollups
 
       Run 'meridian <command> --help' for the options of a command.
       """;
@@ -109,6 +114,21 @@ public final class Main {
                           if it cannot start, the demo says why and serves the rest (default on)
       """;
 
+  private static final String ROLLUPS_HELP = """
+      Usage: meridian rollups list|build|refresh [NAME] --config FILE
+
+      The rollups the semantic model declares, kept as Iceberg tables in the catalog of 'rollups:' in meridian.yaml
+      (shared by every server given the same catalog).
+
+        list      each rollup's state (fresh, behind, stale, missing), rows, build time, hits and why it is not fresh
+        build     rebuild NAME (default: every rollup) from its sources, whole, showing progress
+        refresh   refresh NAME (default: every rollup) as its refresh policy says: nothing when up to date,
+                  the time partitions from the first changed one on for 'incremental', else a full build
+
+      Options:
+        --config FILE   meridian.yaml
+      """;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -143,6 +163,9 @@ public final class Main {
         }
         case "demo" -> {
           return demo(Arguments.parse(rest, Set.of("port", "rows-scale", "dir", "live"), false), out);
+        }
+        case "rollups" -> {
+          return rollups(rest, out);
         }
         default -> throw new UsageException("unknown command '" + command + "'");
       }
@@ -305,6 +328,78 @@ public final class Main {
     return OK;
   }
 
+  private static int rollups(List<String> args, PrintStream out) throws UsageException, SQLException {
+    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+      out.print(ROLLUPS_HELP);
+      return args.isEmpty() ? USAGE : OK;
+    }
+    String action = args.get(0);
+    if (!Set.of("list", "build", "refresh").contains(action)) {
+      throw new UsageException("unknown rollups action '" + action + "'; expected list, build or refresh");
+    }
+    Arguments a = Arguments.parse(args.subList(1, args.size()), Set.of("config"), true);
+    if (a.help()) {
+      out.print(ROLLUPS_HELP);
+      return OK;
+    }
+    Path config = Path.of(required(a, "config")).toAbsolutePath().normalize();
+    // The connection makes the embedded engine and lets it run builds as queries over itself.
+    try (Connection c = DriverManager.getConnection(MeridianServer.embeddedUrl(config))) {
+      RollupManager rollups = MeridianEngine.shared(config).rollups();
+      List<String> names = a.positional().map(List::of)
+          .orElseGet(() -> rollups.rollups().stream().map(r -> r.name()).toList());
+      if (action.equals("list")) {
+        List<RollupStatus> all = rollups.list();
+        if (all.isEmpty()) {
+          out.println("(the model declares no rollups)");
+        }
+        for (RollupStatus st : all) {
+          if (!names.contains(st.name())) {
+            continue;
+          }
+          out.println(st.name() + " (" + st.table() + "): " + st.state() + ", " + st.rows() + " rows"
+              + (st.inMemory() ? " in memory" : "") + st.builtAt().map(t -> ", built " + t).orElse("")
+              + (st.buildMillis() > 0 ? " in " + st.buildMillis() + " ms" : "") + ", " + st.hits() + " hits here"
+              + (st.coveredTo().isPresent() ? ", covers up to " + st.coveredTo().get() : ""));
+          st.reason().ifPresent(r -> out.println("    " + r));
+          if (!st.sourceVersions().isEmpty()) {
+            out.println("    sources: " + st.sourceVersions());
+          }
+          st.lastError().ifPresent(e -> out.println("    last error: " + e));
+        }
+        out.flush();
+        return OK;
+      }
+      for (String name : names) {
+        long start = System.nanoTime();
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+              Thread t = new Thread(r, "meridian-rollup-progress");
+              t.setDaemon(true);
+              return t;
+            });
+        // A line every few seconds while a long phase (the source query) runs, so a build is never silent.
+        ticker.scheduleAtFixedRate(() -> {
+          out.println("  " + name + ": running, " + (System.nanoTime() - start) / 1_000_000_000L + " s");
+          out.flush();
+        }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+          java.util.function.Consumer<String> progress = line -> {
+            out.println(String.format(Locale.ROOT, "[%6.1f s] %s", (System.nanoTime() - start) / 1e9, line));
+            out.flush();
+          };
+          RollupManager.BuildResult result = action.equals("build") ? rollups.build(name, progress)
+              : rollups.refresh(name, progress);
+          out.println(name + ": " + result.action() + ", " + result.rows() + " rows");
+        } finally {
+          ticker.shutdownNow();
+        }
+      }
+    }
+    out.flush();
+    return OK;
+  }
+
   /**
    * Blocks until the JVM shuts down (Ctrl-C, SIGTERM) or the thread is interrupted; either way closes
    * {@code resource}, whose close must be idempotent.
@@ -358,7 +453,7 @@ public final class Main {
   }
 
   private static boolean knownCommand(String command) {
-    return Set.of("serve", "sql", "explain", "validate", "demo").contains(command);
+    return Set.of("serve", "sql", "explain", "validate", "demo", "rollups").contains(command);
   }
 
   private static String sqlState(SQLException e) {

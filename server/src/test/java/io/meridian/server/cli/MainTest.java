@@ -233,4 +233,62 @@ class MainTest {
     assertFalse(serve.isAlive());
     assertEquals(0, exit.get());
   }
+
+  @Test
+  void rollupsListBuildAndRefresh() throws IOException {
+    Path model = dir.resolve("rollup-model");
+    Files.createDirectories(model);
+    Files.writeString(model.resolve("notes.yaml"), """
+        tables:
+          - name: notes
+            source: cli.notes
+            dimensions:
+              - name: body
+            measures:
+              - name: notes
+                agg: count
+              - name: total_score
+                agg: sum
+                expr: score
+        rollups:
+          - name: notes_by_body
+            table: notes
+            dimensions: [body]
+            measures: [notes, total_score]
+        """, StandardCharsets.UTF_8);
+    Path withRollups = dir.resolve("rollups.yaml");
+    Files.writeString(withRollups, sourceYaml("cli", postgres.jdbcUrl("cli"))
+        + "model: { path: rollup-model }\nrollups:\n  refresh-check: 0s\n", StandardCharsets.UTF_8);
+    String c = withRollups.toString();
+
+    Result r = run("rollups", "list", "--config", c);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("notes_by_body (notes): missing, 0 rows"), r.out());
+    assertTrue(r.out().contains("not built yet"), r.out());
+
+    r = run("rollups", "build", "notes_by_body", "--config", c);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("notes_by_body: full build"), r.out());
+    assertTrue(r.out().contains("notes_by_body: committed snapshot"), r.out());
+    assertTrue(r.out().contains("notes_by_body: full, 5 rows"), r.out());
+
+    r = run("rollups", "list", "--config", c);
+    assertTrue(r.out().contains("notes_by_body (notes): fresh, 5 rows in memory"), r.out());
+    assertTrue(r.out().contains("sources: {cli.notes=unversioned}"), r.out());
+
+    r = run("rollups", "refresh", "--config", c);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("notes_by_body: up to date"), r.out());
+
+    r = run("explain", "SELECT body, total_score FROM semantic.notes GROUP BY body", "--config", c);
+    assertTrue(r.out().contains("rollup notes_by_body answered notes.total_score"), r.out());
+    r = run("sql", "SELECT notes, total_score FROM semantic.notes", "--config", c, "--format", "csv");
+    assertEquals("notes,total_score\r\n5,9.5\r\n", r.out()); // 1.5 + 10.0 - 2.0 + 0.0
+
+    r = run("rollups", "build", "nope", "--config", c);
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("22023 unknown rollup 'nope'; the model declares: notes_by_body"), r.err());
+    assertEquals(2, run("rollups", "frobnicate", "--config", c).exitCode());
+    assertEquals(2, run("rollups").exitCode());
+  }
 }

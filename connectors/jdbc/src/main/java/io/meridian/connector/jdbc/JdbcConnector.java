@@ -151,12 +151,52 @@ public class JdbcConnector implements Connector {
   }
 
   /**
-   * JDBC warehouses have no portable data version; until a version query is configured (the cache issue adds one),
-   * the version is unknown, so nothing derived from it is ever reused.
+   * The whole source's version: what its {@link JdbcFreshness} says (a version query's result, a time-to-live), or
+   * unknown, so that nothing derived from it is ever reused.
    */
   @Override
   public DataVersion dataVersion() {
-    return new DataVersion(settings.name(), DataVersion.UNKNOWN, Instant.now());
+    return dataVersion(Set.of());
+  }
+
+  /**
+   * The version of some tables' data: the schema's own (Iceberg snapshots, see {@link VersionedSchema}) when it has
+   * one, else the source's {@link JdbcFreshness}.
+   */
+  @Override
+  public DataVersion dataVersion(Set<String> tables) {
+    Instant now = Instant.now();
+    JdbcFreshness freshness = settings.freshness();
+    if (schema instanceof VersionedSchema versioned && !tables.isEmpty()) {
+      return versioned.version(tables)
+          .map(v -> new DataVersion(name(), v, now))
+          .orElseGet(() -> DataVersion.unknown(name(), now));
+    }
+    if (freshness.versionQuery() != null) {
+      return new DataVersion(name(), runVersionQuery(freshness.versionQuery()), now);
+    }
+    if (freshness.ttl() != null) {
+      return DataVersion.timeToLive(name(), freshness.ttl(), now);
+    }
+    return DataVersion.unknown(name(), now);
+  }
+
+  /** The first row of the version query as text ({@code null} values included), so any change shows. */
+  private String runVersionQuery(String sql) {
+    try (Connection c = pool.getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      if (!rs.next()) {
+        return "no rows";
+      }
+      StringBuilder version = new StringBuilder();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        version.append(i > 1 ? "|" : "").append(rs.getString(i));
+      }
+      return version.toString();
+    } catch (SQLException e) {
+      throw classify(name(), sql, e);
+    }
   }
 
   /** A column of a query's result, as the source describes it. */

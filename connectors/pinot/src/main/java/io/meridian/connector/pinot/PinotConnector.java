@@ -71,18 +71,17 @@ public final class PinotConnector implements Connector {
   }
 
   /**
-   * Pinot ingests continuously and exposes no cheap watermark over all its tables, so the version is a short bound:
-   * it changes every {@code version-granularity} (default one second), and an answer cached against it is at most
-   * that old. A granularity of zero makes the version unknown, so nothing is ever reused.
+   * Pinot ingests continuously and exposes no cheap watermark over its tables, so its version is a short bound: a
+   * constant version valid for {@code version-granularity} (default one second), so an answer read from Pinot is
+   * reused only while younger than that. A granularity of zero makes the version unknown: nothing is ever reused.
    */
   @Override
   public DataVersion dataVersion() {
     Instant now = Instant.now();
-    long granularity = settings.versionGranularity().toMillis();
-    if (granularity <= 0) {
-      return new DataVersion(settings.name(), DataVersion.UNKNOWN, now);
+    if (settings.versionGranularity().isZero()) {
+      return DataVersion.unknown(settings.name(), now);
     }
-    return new DataVersion(settings.name(), "t" + now.toEpochMilli() / granularity, now);
+    return DataVersion.timeToLive(settings.name(), settings.versionGranularity(), now);
   }
 
   @Override

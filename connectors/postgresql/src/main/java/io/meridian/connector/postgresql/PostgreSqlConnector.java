@@ -10,9 +10,7 @@ public final class PostgreSqlConnector {
   private PostgreSqlConnector() {}
 
   public static JdbcConnector create(JdbcSourceSettings settings, SourceQueryListener listener) {
-    JdbcSourceSettings withSchema = settings.schema() != null ? settings : new JdbcSourceSettings(settings.name(),
-        settings.url(), settings.user(), settings.password(), "public", settings.fetchSize(), settings.poolMaxSize(),
-        settings.connectionTimeout(), settings.idleTimeout(), settings.maxLifetime(), settings.properties());
+    JdbcSourceSettings withSchema = settings.schema() != null ? settings : settings.withSchema("public");
     return new JdbcConnector(SourceKind.POSTGRESQL, withSchema, PostgreSqlDialectSupport.INSTANCE, listener);
   }
 }

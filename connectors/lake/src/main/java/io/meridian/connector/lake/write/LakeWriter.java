@@ -196,6 +196,54 @@ public final class LakeWriter {
   }
 
   /**
+   * Replaces every row of the table by {@code records} and sets {@code properties}, in one commit: readers see either
+   * the old rows and properties or the new ones. (Meridian's rollups are rewritten this way, their build metadata in
+   * the same commit as their rows.)
+   */
+  public LakeCommit replaceRecords(Table table, Iterable<Record> records, Map<String, String> properties) {
+    requireNonNull(table, "table is null");
+    requireNonNull(records, "records is null");
+    requireNonNull(properties, "properties is null");
+    table.refresh();
+    Schema schema = table.schema();
+    PartitionSpec spec = table.spec();
+    FileFormat format = dataFileFormat(table);
+    GenericAppenderFactory appenders = new GenericAppenderFactory(table, schema, spec, table.properties(), null, null, null);
+    OutputFileFactory files = outputFiles(table, format);
+    long targetSize = targetFileSize(table);
+    BaseTaskWriter<Record> writer = spec.isUnpartitioned()
+        ? new UnpartitionedWriter<>(spec, format, appenders, files, table.io(), targetSize)
+        : new RecordFanoutWriter(spec, schema, format, appenders, files, table, targetSize);
+    long count = 0;
+    WriteResult result;
+    try {
+      for (Record record : records) {
+        writer.write(record);
+        count++;
+      }
+      result = writer.complete();
+    } catch (IOException | RuntimeException e) {
+      abort(writer, e);
+      throw writeFailed(table.name(), "write rows", e);
+    }
+    Map<String, DataFile> live = liveDataFiles(table);
+    org.apache.iceberg.Transaction tx = table.newTransaction();
+    org.apache.iceberg.OverwriteFiles overwrite = tx.newOverwrite();
+    live.values().forEach(overwrite::deleteFile);
+    for (DataFile file : result.dataFiles()) {
+      overwrite.addFile(file);
+    }
+    overwrite.commit();
+    if (!properties.isEmpty()) {
+      org.apache.iceberg.UpdateProperties update = tx.updateProperties();
+      properties.forEach(update::set);
+      update.commit();
+    }
+    commit(table, "commit the replacement", tx::commitTransaction);
+    return committed(table, List.of(result.dataFiles()), List.of(), count);
+  }
+
+  /**
    * Deletes rows by position (format version 2): for each live data file location, the 0-based positions of its
    * rows to delete. One position delete file is written per data file (so each refers to a single data file), all
    * in one commit that fails if a data file is no longer live.

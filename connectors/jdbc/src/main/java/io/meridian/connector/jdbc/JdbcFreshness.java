@@ -1,0 +1,31 @@
+package io.meridian.connector.jdbc;
+
+import java.time.Duration;
+
+/**
+ * How a JDBC source tells whether its data changed, for the result cache. A warehouse has no portable data version, so
+ * the operator chooses: a version query (run on every cacheable execution, so it must be cheap; any change to the
+ * data the cache may hold must change its result, e.g. {@code SELECT max(updated_at) FROM orders}), or a time-to-live
+ * (answers are reused up to that age, whatever happens at the source). With neither, the version is unknown and no
+ * answer read from the source is ever reused: the safe default.
+ *
+ * @param versionQuery a query whose first row, as text, is the version; or null
+ * @param ttl the longest time an answer may be reused; or null
+ */
+public record JdbcFreshness(String versionQuery, Duration ttl) {
+  /** No version: nothing read from the source is cached. */
+  public static final JdbcFreshness NONE = new JdbcFreshness(null, null);
+
+  public JdbcFreshness {
+    if (versionQuery != null && ttl != null) {
+      throw new IllegalArgumentException("give version-query or ttl, not both: a version query already tells "
+          + "when the data changed");
+    }
+    if (versionQuery != null && versionQuery.isBlank()) {
+      throw new IllegalArgumentException("version-query is blank");
+    }
+    if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+      throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+    }
+  }
+}
