@@ -103,7 +103,10 @@ public final class TestingPinot implements AutoCloseable {
       Path dir = Files.createTempDirectory("meridian-pinot");
       shared = new TestingPinot(dir, Duration.ofMinutes(60));
       TestingPinot started = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "pinot-runner-stop"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.close();
+        deleteQuietly(dir);
+      }, "pinot-runner-stop"));
     }
     return shared;
   }
@@ -295,6 +298,21 @@ public final class TestingPinot implements AutoCloseable {
       return self + java.io.File.pathSeparator + dependencies;
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Deletes a folder and everything in it, as far as possible (a leftover temporary folder is harmless). */
+  private static void deleteQuietly(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // Best effort.
+        }
+      });
+    } catch (IOException ignored) {
+      // Best effort.
     }
   }
 

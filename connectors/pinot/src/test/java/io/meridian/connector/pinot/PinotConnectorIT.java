@@ -305,6 +305,12 @@ class PinotConnectorIT {
     try (Connection c = connect(connector); Statement s = c.createStatement()) {
       s.executeQuery("SELECT COUNT(*) FROM pinot.doomed").close();
       pinot.dropTable("doomed", "OFFLINE");
+      // The broker forgets a dropped table a moment later: wait (bounded) until Pinot itself says it is gone.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!pinot.query("SELECT COUNT(*) FROM doomed").contains("TableDoesNotExistError")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
       SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT COUNT(*) FROM pinot.doomed"));
       SQLException root = sqlRoot(e);
       assertEquals("42P01", root.getSQLState(), messages(e));

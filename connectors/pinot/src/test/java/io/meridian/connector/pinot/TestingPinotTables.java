@@ -89,6 +89,10 @@ final class TestingPinotTables {
     pinot.ingestFile("orders", dir.resolve("orders-1.csv"), "csv");
     pinot.ingestFile("orders", dir.resolve("orders-2.csv"), "csv");
     pinot.awaitRowCount("orders", ORDERS, Duration.ofSeconds(60));
+    for (String f : List.of("orders-1.csv", "orders-2.csv")) {
+      Files.delete(dir.resolve(f));
+    }
+    Files.delete(dir);
 
     pinot.createTopic(EVENTS_TOPIC, 1);
     pinot.addSchema("""
