@@ -1,6 +1,6 @@
 package io.meridian.engine;
 
-import io.meridian.connector.jdbc.SourceToEnumerableConverter;
+import io.meridian.spi.SourceQueryNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 final class ExplainWriter extends RelWriterImpl {
   /** A source's part of the plan, with the query its {@code explain} already generated. */
-  private record SourceQuery(SourceToEnumerableConverter source, String query) {}
+  private record SourceQuery(SourceQueryNode source, String query) {}
 
   private final List<SourceQuery> sourceQueries = new ArrayList<>();
 
@@ -59,7 +59,7 @@ final class ExplainWriter extends RelWriterImpl {
 
   @Override
   protected void explain_(RelNode rel, List<Pair<String, @Nullable Object>> values) {
-    if (rel instanceof SourceToEnumerableConverter source) {
+    if (rel instanceof SourceQueryNode source) {
       String query = values.stream().filter(v -> v.left.equals("query")).map(v -> String.valueOf(v.right))
           .findFirst().orElseGet(source::sourceQuery);
       sourceQueries.add(new SourceQuery(source, query));

@@ -96,9 +96,18 @@ public final class MeridianEngine implements AutoCloseable {
     Map<String, Connector> map = new LinkedHashMap<>();
     try {
       for (SourceConfig source : config.sources()) {
-        Connector connector = createConnector(source);
-        map.put(source.name(), connector);
-        rootSchema.add(source.name(), connector.schema());
+        if (source.kind() != io.meridian.spi.SourceKind.HYBRID) {
+          map.put(source.name(), createConnector(source));
+        }
+      }
+      // Hybrid sources read other sources, so they come after every other kind.
+      for (SourceConfig source : config.sources()) {
+        if (source.kind() == io.meridian.spi.SourceKind.HYBRID) {
+          map.put(source.name(), HybridSources.create(config, source, map));
+        }
+      }
+      for (SourceConfig source : config.sources()) {
+        rootSchema.add(source.name(), map.get(source.name()).schema());
       }
     } catch (RuntimeException e) {
       map.values().forEach(Connector::close);
@@ -162,6 +171,9 @@ public final class MeridianEngine implements AutoCloseable {
   }
 
   private Connector createConnector(SourceConfig source) {
+    if (source.kind() == io.meridian.spi.SourceKind.PINOT) {
+      return PinotSources.create(source, queryLog);
+    }
     if (source.kind() == io.meridian.spi.SourceKind.LAKE) {
       Path folder = config.file().getParent();
       Map<String, String> catalog = new java.util.HashMap<>(source.catalog());

@@ -66,6 +66,7 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     CachedPlan cachedPlan;
     try {
       Query<T> parsed = query.sql == null ? query : (Query<T>) Query.of(SemanticSql.measureCalls(query.sql));
+      io.meridian.engine.hybrid.HybridTable.resetPlanned();
       signature = super.prepareSql(context, parsed, elementType, maxRowCount);
     } catch (RuntimeException | Error e) {
       throw Errors.toAvatica(Errors.translate(e, null));
@@ -74,7 +75,9 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
       IMPLEMENTED.remove();
     }
     CalciteSignature<T> instrumented = new InstrumentedSignature<>(signature, maxRowCount, engine, cachedPlan);
-    if (key != null && signature.statementType == Meta.StatementType.SELECT) {
+    // A plan over a hybrid table holds the boundary and lake snapshot read when it was planned: never reused.
+    if (key != null && signature.statementType == Meta.StatementType.SELECT
+        && !io.meridian.engine.hybrid.HybridTable.plannedWithBoundary()) {
       engine.plans().put(key, instrumented);
     }
     return instrumented;

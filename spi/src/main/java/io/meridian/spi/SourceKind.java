@@ -9,7 +9,11 @@ public enum SourceKind {
   /** Any other JDBC warehouse, described by a dialect name. */
   JDBC,
   /** Apache Iceberg tables and Parquet folders, read by an embedded DuckDB. */
-  LAKE;
+  LAKE,
+  /** Apache Pinot, the real-time store, through its broker's SQL API. */
+  PINOT,
+  /** Hybrid tables: history from one source (the lake), recent rows from another (Pinot), split at a boundary. */
+  HYBRID;
 
   /** The spelling used in configuration files. */
   public String configName() {

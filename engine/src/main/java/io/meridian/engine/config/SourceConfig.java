@@ -31,6 +31,8 @@ import java.util.Map;
  * @param threads {@code threads}: for {@code kind: lake}, DuckDB threads per query (default 2)
  * @param freshness {@code freshness}: for JDBC sources, how the result cache learns that data changed (a version
  *     query or a time-to-live; with neither, nothing read from the source is cached)
+ * @param pinot {@code pinot}: for {@code kind: pinot}, the controller, broker and limits ({@link PinotSourceConfig})
+ * @param hybrid {@code hybrid}: for {@code kind: hybrid}, the hybrid tables ({@link HybridSourceConfig})
  */
 public record SourceConfig(
     String name,
@@ -48,7 +50,9 @@ public record SourceConfig(
     String parquetRoot,
     String memoryLimit,
     Integer threads,
-    FreshnessConfig freshness) {
+    FreshnessConfig freshness,
+    PinotSourceConfig pinot,
+    HybridSourceConfig hybrid) {
 
   public SourceConfig {
     checkName("name", name);
@@ -57,9 +61,21 @@ public record SourceConfig(
           + " are Meridian's own schemas)");
     }
     if (kind == null) {
-      throw new IllegalArgumentException("kind is required (one of: postgresql, jdbc, lake)");
+      throw new IllegalArgumentException("kind is required (one of: postgresql, jdbc, lake, pinot, hybrid)");
     }
-    if (kind == SourceKind.LAKE) {
+    if ((pinot != null) != (kind == SourceKind.PINOT)) {
+      throw new IllegalArgumentException(kind == SourceKind.PINOT ? "a pinot source needs a 'pinot:' section "
+          + "(controller, broker)" : "'pinot:' belongs to sources of kind pinot");
+    }
+    if ((hybrid != null) != (kind == SourceKind.HYBRID)) {
+      throw new IllegalArgumentException(kind == SourceKind.HYBRID ? "a hybrid source needs a 'hybrid:' section "
+          + "(tables)" : "'hybrid:' belongs to sources of kind hybrid");
+    }
+    if (kind == SourceKind.PINOT || kind == SourceKind.HYBRID) {
+      if (url != null) {
+        throw new IllegalArgumentException("a " + kind.configName() + " source has no url");
+      }
+    } else if (kind == SourceKind.LAKE) {
       if (url != null) {
         throw new IllegalArgumentException("a lake source has no url; give catalog (Iceberg) and/or parquet-root");
       }
@@ -97,6 +113,7 @@ public record SourceConfig(
   public String toString() {
     // Never print the password.
     return "SourceConfig[name=" + name + ", kind=" + kind.configName() + ", url=" + url + ", user=" + user
+        + (pinot == null ? "" : ", " + pinot)
         + (catalog.isEmpty() ? "" : ", catalog type=" + catalog.get("type")) + "]";
   }
 }

@@ -100,7 +100,7 @@ public final class Main {
       """;
 
   private static final String DEMO_HELP = """
-      Usage: meridian demo [--port PORT] [--rows-scale N] [--dir DIR]
+      Usage: meridian demo [--port PORT] [--rows-scale N] [--dir DIR] [--live on|off]
 
       Starts PostgreSQL from jars (nothing to install), loads a music-streaming data set into database 'music',
       writes a meridian.yaml for it and runs the server on 127.0.0.1 until stopped (Ctrl-C or SIGTERM).
@@ -109,6 +109,9 @@ public final class Main {
         --port PORT       server port, 0 for a free one (default 8765)
         --rows-scale N    multiplies the data set size, 1 to 100 (default 1: 5000 accounts, about 50000 payments)
         --dir DIR         folder for meridian.yaml and the PostgreSQL data (default ~/.meridian/demo)
+        --live on|off     the live part: a real Apache Pinot (child JVM, about 1 GB) fed through Kafka with plays as
+                          they happen, and the model's plays as a hybrid table (lake history + live tail);
+                          if it cannot start, the demo says why and serves the rest (default on)
       """;
 
   private static final String ROLLUPS_HELP = """
@@ -159,7 +162,7 @@ public final class Main {
           return validate(Arguments.parse(rest, Set.of("config"), false), out, err);
         }
         case "demo" -> {
-          return demo(Arguments.parse(rest, Set.of("port", "rows-scale", "dir"), false), out);
+          return demo(Arguments.parse(rest, Set.of("port", "rows-scale", "dir", "live"), false), out);
         }
         case "rollups" -> {
           return rollups(rest, out);
@@ -311,9 +314,14 @@ public final class Main {
     int port = a.intOption("port", 8765, 0, 65535);
     int scale = a.intOption("rows-scale", 1, 1, 100);
     Path dir = a.option("dir").map(Path::of).orElseGet(Demo::defaultDirectory);
-    out.println("Starting PostgreSQL and loading the music data set (scale " + scale + ") ...");
+    String live = a.option("live").orElse("on");
+    if (!live.equals("on") && !live.equals("off")) {
+      throw new UsageException("--live takes on or off, got '" + live + "'");
+    }
+    out.println("Starting PostgreSQL and loading the music data set (scale " + scale + ")"
+        + (live.equals("on") ? ", and Apache Pinot for the live part" : "") + " ...");
     out.flush();
-    Demo demo = Demo.start(dir, port, scale);
+    Demo demo = Demo.start(dir, port, scale, live.equals("on"));
     out.print(demo.describe());
     out.flush();
     awaitShutdown(demo);

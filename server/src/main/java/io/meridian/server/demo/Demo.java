@@ -96,9 +96,13 @@ public final class Demo implements AutoCloseable {
   private final Duration postgresTime;
   private final Duration startupTime;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final DemoLive live;
+  private final String liveFailure;
 
   private Demo(EmbeddedPostgres postgres, MeridianServer server, Path configFile, DemoData.Summary summary,
-      DemoLake.State lake, Duration postgresTime, Duration startupTime) {
+      DemoLake.State lake, Duration postgresTime, Duration startupTime, DemoLive live, String liveFailure) {
+    this.live = live;
+    this.liveFailure = liveFailure;
     this.postgres = postgres;
     this.server = server;
     this.configFile = configFile;
@@ -119,6 +123,15 @@ public final class Demo implements AutoCloseable {
    * the server on 127.0.0.1:{@code port} (0 picks a free port). Takes seconds, more on the first start.
    */
   public static Demo start(Path dir, int port, int rowsScale) throws IOException, SQLException {
+    return start(dir, port, rowsScale, false);
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}, and with {@code live}, also the live part ({@link DemoLive}): a Pinot started
+   * meanwhile, plays streaming into it, and the model's {@code plays} reading the hybrid table {@code events.plays}.
+   * If the live part cannot start, the demo says why ({@link #liveFailure()}) and serves the rest.
+   */
+  public static Demo start(Path dir, int port, int rowsScale, boolean live) throws IOException, SQLException {
     requireNonNull(dir, "dir is null");
     long started = System.nanoTime();
     Files.createDirectories(dir);
@@ -136,7 +149,21 @@ public final class Demo implements AutoCloseable {
     } finally {
       lakeThread.shutdown();
     }
+    Future<DemoLive> liveStart = null;
+    if (live) {
+      ExecutorService liveThread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "meridian-demo-live-start");
+        thread.setDaemon(true);
+        return thread;
+      });
+      try {
+        liveStart = liveThread.submit(() -> DemoLive.start(root, data.plays()));
+      } finally {
+        liveThread.shutdown();
+      }
+    }
     EmbeddedPostgres postgres = null;
+    DemoLive liveDemo = null;
     try {
       // A fresh data folder per run: a demo killed without cleanup leaves its folder, never a broken server.
       Path pgData = Files.createTempDirectory(root, "pgdata-");
@@ -159,14 +186,43 @@ public final class Demo implements AutoCloseable {
       }
       Duration postgresTime = Duration.ofNanos(System.nanoTime() - started);
       DemoLake.State lake = awaitLake(lakeWrite);
+      String liveFailure = null;
+      if (liveStart != null) {
+        try {
+          liveDemo = liveStart.get();
+        } catch (ExecutionException e) {
+          liveFailure = String.valueOf(e.getCause().getMessage());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          liveFailure = "interrupted while Pinot started";
+        }
+      }
       Path config = root.resolve("meridian.yaml");
-      Files.writeString(config, configYaml(url, port), StandardCharsets.UTF_8);
+      Files.writeString(config, configYaml(url, port, liveDemo), StandardCharsets.UTF_8);
       writeModel(root.resolve(MODEL_FOLDER));
+      if (liveDemo != null) {
+        Path listening = root.resolve(MODEL_FOLDER).resolve("listening.yaml");
+        Files.writeString(listening, DemoLive.hybridModel(Files.readString(listening, StandardCharsets.UTF_8),
+            LAKE_SOURCE), StandardCharsets.UTF_8);
+        // The rollups pre-aggregate plays; over the hybrid table they would be trusted for their refresh interval
+        // (an hour) and hide the live tail, so the live demo answers from the sources.
+        Files.deleteIfExists(root.resolve(MODEL_FOLDER).resolve("rollups.yaml"));
+      }
       MeridianServer server = MeridianServer.start(config, LOOPBACK, port);
       refreshRollups(config);
       return new Demo(postgres, server, config, summary, lake, postgresTime,
-          Duration.ofNanos(System.nanoTime() - started));
+          Duration.ofNanos(System.nanoTime() - started), liveDemo, liveFailure);
     } catch (IOException | SQLException | RuntimeException e) {
+      if (liveDemo != null) {
+        liveDemo.close();
+      } else if (liveStart != null) {
+        liveStart.cancel(true);
+        try {
+          liveStart.get().close();
+        } catch (ExecutionException | InterruptedException | java.util.concurrent.CancellationException ignored) {
+          // It did not start; its child process, if any, halts when this process's end of its input closes.
+        }
+      }
       if (!lakeWrite.isDone()) {
         // Never return while the lake is half written by a thread of ours; the next start rewrites it anyway.
         try {
@@ -248,6 +304,10 @@ public final class Demo implements AutoCloseable {
   }
 
   static String configYaml(String postgresUrl, int port) {
+    return configYaml(postgresUrl, port, null);
+  }
+
+  static String configYaml(String postgresUrl, int port, DemoLive live) {
     return "# Written by `meridian demo` on each start; PostgreSQL's port changes from run to run.\n"
         + "sources:\n"
         + "  - name: " + SOURCE + "\n"
@@ -268,6 +328,7 @@ public final class Demo implements AutoCloseable {
         + "      type: hadoop\n"
         + "      warehouse: " + DemoLake.WAREHOUSE + "    # relative to this file\n"
         + "    namespace: " + DemoLake.NAMESPACE + "\n"
+        + (live == null ? "" : live.configYaml(LAKE_SOURCE))
         + "server:\n"
         + "  host: " + LOOPBACK + "\n"
         + "  port: " + port + "\n"
@@ -333,8 +394,21 @@ public final class Demo implements AutoCloseable {
         .append(lake.dataFiles()).append(" data files in ").append(lake.partitions())
         .append(" day partitions, in ").append(lake.warehouse()).append(lake.reused() ? " (reused, checked in "
             : " (written in ").append(seconds(lake.elapsed())).append(")\n");
-    b.append("  Semantic table plays reads ").append(lake.tableName()).append(" and joins accounts and tracks in ")
-        .append(SOURCE).append(".\n");
+    if (live != null) {
+      b.append("  Live (Pinot 0.11):  ").append(DemoLive.PLAYS_PER_SECOND).append(" plays a second stream through "
+          + "Kafka into ").append(DemoLive.SOURCE).append(".plays (controller ").append(live.pinot().controller())
+          .append(", broker ").append(live.pinot().broker()).append(")\n");
+      b.append("  Semantic table plays reads the hybrid table ").append(DemoLive.HYBRID_SOURCE)
+          .append(".plays (history from ").append(lake.tableName()).append(", the live tail from ")
+          .append(DemoLive.SOURCE).append(".plays) and joins accounts and tracks in ").append(SOURCE)
+          .append(" (no rollups in the live demo: they would hide the live tail; --live off brings them back).\n");
+    } else {
+      if (liveFailure != null) {
+        b.append("  Live part NOT started (serving the rest): ").append(liveFailure).append('\n');
+      }
+      b.append("  Semantic table plays reads ").append(lake.tableName())
+          .append(" and joins accounts and tracks in ").append(SOURCE).append(".\n");
+    }
     b.append("  Started in ").append(seconds(startupTime)).append(" (PostgreSQL started and loaded in ")
         .append(seconds(postgresTime)).append(", the lake ").append(lake.reused() ? "checked" : "written")
         .append(" meanwhile).\n\nExample queries:\n");
@@ -343,6 +417,14 @@ public final class Demo implements AutoCloseable {
       for (String line : example.sql().split("\n")) {
         b.append("  ").append(line).append('\n');
       }
+    }
+    if (live != null) {
+      b.append("\n  -- Live: run it twice; the numbers move as plays stream in (history + live tail, no gap, no overlap)\n")
+          .append("  SELECT COUNT(*) AS plays, MAX(played_at) AS latest FROM ").append(DemoLive.HYBRID_SOURCE)
+          .append(".plays\n");
+      b.append("\n  -- Live, through the semantic model: plays after the history (which ends on 2025-06-30)\n"
+          + "  SELECT device, plays, listeners FROM semantic.plays "
+          + "WHERE played_at >= TIMESTAMP '2025-07-01 00:00:00' GROUP BY device\n");
     }
     b.append("\nRun one with:\n  bin/meridian sql --url '").append(server.jdbcUrl())
         .append("' \"SELECT COUNT(*) FROM warehouse.payments\"\n");
@@ -354,7 +436,17 @@ public final class Demo implements AutoCloseable {
     return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
-  /** Stops the server, then PostgreSQL (deleting its data); safe to call more than once. */
+  /** The live part, when it runs. */
+  public java.util.Optional<DemoLive> live() {
+    return java.util.Optional.ofNullable(live);
+  }
+
+  /** Why the live part did not start, when it was asked for and failed. */
+  public java.util.Optional<String> liveFailure() {
+    return java.util.Optional.ofNullable(liveFailure);
+  }
+
+  /** Stops the server, then the live part (Pinot), then PostgreSQL (deleting its data); safe to call more than once. */
   @Override
   public void close() throws IOException {
     if (!closed.compareAndSet(false, true)) {
@@ -363,7 +455,13 @@ public final class Demo implements AutoCloseable {
     try {
       server.close();
     } finally {
-      postgres.close();
+      try {
+        if (live != null) {
+          live.close();
+        }
+      } finally {
+        postgres.close();
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.meridian.connector.jdbc;
 
+import io.meridian.spi.SourceQueryNode;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
@@ -23,7 +24,7 @@ import org.apache.calcite.rex.RexShuttle;
  * The boundary where a JDBC source's part of a plan ends. It executes exactly as Calcite's
  * {@link JdbcToEnumerableConverter} does, and adds to EXPLAIN the source name and the SQL text that will be sent.
  */
-public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter {
+public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter implements SourceQueryNode {
   SourceToEnumerableConverter(RelOptCluster cluster, RelTraitSet traits, RelNode input) {
     super(cluster, traits, input);
   }
@@ -34,11 +35,13 @@ public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter
   }
 
   /** The source this node reads from. */
+  @Override
   public String sourceName() {
     return ((SourceJdbcConvention) getInput().getConvention()).sourceName();
   }
 
   /** The SQL sent to the source, as the JDBC adapter will generate it at execution. */
+  @Override
   public String sourceQuery() {
     SourceJdbcConvention convention = (SourceJdbcConvention) getInput().getConvention();
     JdbcImplementor implementor =
@@ -47,6 +50,7 @@ public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter
   }
 
   /** What EXPLAIN adds under the source query {@link #sourceQuery()} returned (see {@link JdbcDialectSupport#explain}). */
+  @Override
   public List<String> sourceDetails(String sourceQuery) {
     return ((SourceJdbcConvention) getInput().getConvention()).support().explain(sourceQuery);
   }

@@ -39,6 +39,10 @@ final class LakeSchema extends JdbcSchema implements VersionedSchema {
     this.scans = requireNonNull(scans, "scans is null");
   }
 
+  LakeCatalog catalog() {
+    return catalog;
+  }
+
   @Override
   public Lookup<Table> tables() {
     return new IgnoreCaseLookup<>() {
