@@ -211,6 +211,8 @@ final class TrackingDataSource implements DataSource {
     private final ResultSet delegate;
     private final String sql;
     private boolean[] instantColumns;
+    private long rows;
+    private boolean reported;
 
     ResultSetHandler(ResultSet delegate, String sql) {
       this.delegate = delegate;
@@ -250,10 +252,18 @@ final class TrackingDataSource implements DataSource {
       }
       if (method.getName().equals("next")) {
         try {
-          return delegate.next();
+          boolean more = delegate.next();
+          if (more) {
+            rows++;
+          }
+          return more;
         } catch (SQLException e) {
           throw new SourceSqlException(source, sql, e);
         }
+      }
+      if (method.getName().equals("close") && !reported) {
+        reported = true;
+        listener.rowsReturned(source, sql, rows);
       }
       return TrackingDataSource.invoke(delegate, method, args);
     }
