@@ -308,7 +308,7 @@ public final class SsbBenchmark {
 
       @Override
       public void rowsReturned(String source, String sql, long rows) {
-        if (sql.contains("pg_catalog.")) {
+        if (sql != null && sql.contains("pg_catalog.")) {
           return; // planning statistics, not the query's data
         }
         (source.equals(SsbConfig.LAKE) ? lake : pg).addAndGet(rows);
@@ -328,6 +328,7 @@ public final class SsbBenchmark {
     try (AutoCloseable ignored = engine.queryLog().listen(listener)) {
       rows(warm, query.sql(t -> t.equals("lineorder") ? "lake.lineorder" : "pg." + t));
     } catch (Exception e) {
+      System.err.println("counting source rows of " + query.id() + " failed: " + e);
       return new SourceRows(-1, lakeNeeded, -1, pgNeeded);
     }
     return new SourceRows(lake.get(), lakeNeeded, pg.get(), pgNeeded);

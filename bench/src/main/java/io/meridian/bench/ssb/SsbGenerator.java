@@ -203,7 +203,7 @@ public final class SsbGenerator {
 
   /** The lines of order {@code index} (0-based; its key is index + 1). */
   Object[][] order(long index) {
-    long orderKey = index + 1;
+    int orderKey = Math.toIntExact(index + 1);
     SplittableRandom r = random(ORDER, orderKey);
     int customers = customers();
     // Every third customer places no order (TPC-H): draw among the others.
