@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  */
 public final class SsbGenerator {
   /** Change when any generated value changes, so that stored data of an older version is regenerated. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final LocalDate FIRST_DATE = LocalDate.of(1992, 1, 1);
   public static final LocalDate LAST_DATE = LocalDate.of(1998, 12, 31);
@@ -149,8 +149,9 @@ public final class SsbGenerator {
    */
   public static void dates(Consumer<Object[]> sink) {
     for (LocalDate d = FIRST_DATE; !d.isAfter(LAST_DATE); d = d.plusDays(1)) {
-      String dayOfWeek = d.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT);
-      String month = d.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT);
+      // English names, as the specification has them (Locale.ROOT would give "Mon" and "Dec").
+      String dayOfWeek = d.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
+      String month = d.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
       int dayNumInWeek = d.getDayOfWeek().getValue() % 7 + 1;
       // Weeks of the year as the specification counts them: week 1 holds January 1st, weeks start on Sunday.
       int jan1 = d.withDayOfYear(1).getDayOfWeek().getValue() % 7;

@@ -67,6 +67,10 @@ final class SsbReport {
     this.trinoVersion = trinoVersion;
   }
 
+  List<SsbBenchmark.QueryOutcome> outcomes() {
+    return outcomes;
+  }
+
   /** Every engine gave DuckDB's answer to every query (skipped engines aside). */
   boolean allCorrect() {
     return outcomes.stream().allMatch(o -> o.runs().values().stream().allMatch(EngineRun::correct));
