@@ -59,7 +59,11 @@ public final class SsbBenchmark {
   }
 
   /** Rows Meridian's sources returned for a query, against the rows the query needs from each. */
-  record SourceRows(long lakeReturned, long lakeNeeded, long pgReturned, long pgNeeded) {}
+  record SourceRows(long lakeReturned, long lakeNeeded, long pgReturned, long pgNeeded) {
+    SourceRows unknownReturned() {
+      return new SourceRows(-1, lakeNeeded, -1, pgNeeded);
+    }
+  }
 
   /** The outcome of one query on every engine. */
   record QueryOutcome(SsbQuery query, String duckDbSql, int rows, Map<String, EngineRun> runs, SourceRows sources) {}
@@ -257,15 +261,30 @@ public final class SsbBenchmark {
     Map<String, String> differences = new LinkedHashMap<>();
     Map<String, List<Double>> plans = new LinkedHashMap<>();
     Map<String, List<Double>> execs = new LinkedHashMap<>();
+    SourceRows sources = null;
     for (Engine engine : engines) {
       String sql = query.sql(engine.tables());
       try {
-        ResultRows answer = engine == duckDb ? reference : rows(engine.connection(), sql);
+        ResultRows answer;
+        if (engine == duckDb) {
+          answer = reference;
+        } else if (engine.connection() == warm) {
+          // The warm-up of warm embedded Meridian also counts the rows each source returns.
+          SourceRowCounter counter = new SourceRowCounter();
+          try (AutoCloseable ignored = warmEngine.queryLog().listen(counter)) {
+            answer = rows(engine.connection(), sql);
+          }
+          sources = counter.against(query, duckDb);
+        } else {
+          answer = rows(engine.connection(), sql);
+        }
         String difference = reference.difference(answer);
         differences.put(engine.name(), difference.isEmpty() ? "" : "WRONG ANSWER: " + difference);
       } catch (SQLException e) {
         differences.put(engine.name(), "failed: " + e.getSQLState() + " " + e.getMessage().lines().findFirst()
             .orElse(""));
+      } catch (Exception e) {
+        differences.put(engine.name(), "failed: " + e);
       }
       plans.put(engine.name(), new ArrayList<>());
       execs.put(engine.name(), new ArrayList<>());
@@ -292,46 +311,46 @@ public final class SsbBenchmark {
       progress.accept(String.format(Locale.ROOT, "  %-26s %10.1f ms (planning %.1f ms) %s", engine.name(),
           run.totalMedian(), run.planMedian(), run.correct() ? "same answer as DuckDB" : run.difference()));
     }
-    SourceRows sources = sourceRows(query, duckDb, warm, warmEngine);
+    if (sources == null) {
+      sources = new SourceRowCounter().against(query, duckDb).unknownReturned();
+    }
     progress.accept(String.format(Locale.ROOT, "  rows to Meridian: lake %,d (needed %,d), PostgreSQL %,d (needed %,d)",
         sources.lakeReturned(), sources.lakeNeeded(), sources.pgReturned(), sources.pgNeeded()));
     return new QueryOutcome(query, duckDbSql, reference.rows().size(), result, sources);
   }
 
-  /** Runs the query once more through warm embedded Meridian, counting the rows each source returned. */
-  static SourceRows sourceRows(SsbQuery query, Engine duckDb, Connection warm, MeridianEngine engine) {
-    AtomicLong lake = new AtomicLong();
-    AtomicLong pg = new AtomicLong();
-    SourceQueryListener listener = new SourceQueryListener() {
-      @Override
-      public void querySent(String source, String sql) {}
+  /** Counts the rows each of Meridian's sources returned (planning statistics queries aside). */
+  static final class SourceRowCounter implements SourceQueryListener {
+    private final AtomicLong lake = new AtomicLong();
+    private final AtomicLong pg = new AtomicLong();
 
-      @Override
-      public void rowsReturned(String source, String sql, long rows) {
-        if (sql != null && sql.contains("pg_catalog.")) {
-          return; // planning statistics, not the query's data
+    @Override
+    public void querySent(String source, String sql) {}
+
+    @Override
+    public void rowsReturned(String source, String sql, long rows) {
+      if (sql != null && sql.contains("pg_catalog.")) {
+        return; // planning statistics, not the query's data
+      }
+      (source.equals(SsbConfig.LAKE) ? lake : pg).addAndGet(rows);
+    }
+
+    /** The counts, with the rows the query needs from each source, counted by DuckDB (-1 when unknown). */
+    SourceRows against(SsbQuery query, Engine duckDb) {
+      long lakeNeeded = -1;
+      long pgNeeded = -1;
+      try {
+        lakeNeeded = count(duckDb.connection(), query.neededFactRowsSql(duckDb.tables()));
+        long dimensions = 0;
+        for (String sql : query.neededDimensionRowsSql(duckDb.tables()).values()) {
+          dimensions += count(duckDb.connection(), sql);
         }
-        (source.equals(SsbConfig.LAKE) ? lake : pg).addAndGet(rows);
+        pgNeeded = dimensions;
+      } catch (SQLException e) {
+        // Reported as unknown.
       }
-    };
-    long lakeNeeded = -1;
-    long pgNeeded = -1;
-    try {
-      lakeNeeded = count(duckDb.connection(), query.neededFactRowsSql(duckDb.tables()));
-      pgNeeded = 0;
-      for (String sql : query.neededDimensionRowsSql(duckDb.tables()).values()) {
-        pgNeeded += count(duckDb.connection(), sql);
-      }
-    } catch (SQLException e) {
-      // Reported as unknown (-1).
+      return new SourceRows(lake.get(), lakeNeeded, pg.get(), pgNeeded);
     }
-    try (AutoCloseable ignored = engine.queryLog().listen(listener)) {
-      rows(warm, query.sql(t -> t.equals("lineorder") ? "lake.lineorder" : "pg." + t));
-    } catch (Exception e) {
-      System.err.println("counting source rows of " + query.id() + " failed: " + e);
-      return new SourceRows(-1, lakeNeeded, -1, pgNeeded);
-    }
-    return new SourceRows(lake.get(), lakeNeeded, pg.get(), pgNeeded);
   }
 
   private static long count(Connection c, String sql) throws SQLException {

@@ -150,7 +150,7 @@ public final class SsbMicro {
         SsbConfig.SEMANTIC_QUERY,
         "SELECT lo_shipmode, sum(lo_revenue) FROM lake.lineorder WHERE lo_orderdate BETWEEN 19970101 AND 19970131"
             + " GROUP BY lo_shipmode",
-        SsbQuery.ALL.get(9).sql(t -> t.equals("lineorder") ? "lake.lineorder" : "pg." + t));
+        SsbQuery.ALL.get(2).sql(t -> t.equals("lineorder") ? "lake.lineorder" : "pg." + t));
   }
 
   static LoadRun load(MeridianServer server, int seconds, Consumer<String> progress) throws SQLException,
