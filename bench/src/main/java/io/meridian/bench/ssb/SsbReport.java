@@ -50,10 +50,11 @@ final class SsbReport {
   private final String loadBefore;
   private final String loadAfter;
   private final String trinoVersion;
+  private final String microFailure;
 
   SsbReport(SsbOptions options, Environment environment, SsbData data, double engineStartMillis,
       List<String> engines, Map<String, String> skipped, List<SsbBenchmark.QueryOutcome> outcomes,
-      SsbMicro.Results micro, String loadBefore, String loadAfter, String trinoVersion) {
+      SsbMicro.Results micro, String loadBefore, String loadAfter, String trinoVersion, String microFailure) {
     this.options = requireNonNull(options, "options is null");
     this.environment = requireNonNull(environment, "environment is null");
     this.data = requireNonNull(data, "data is null");
@@ -65,6 +66,7 @@ final class SsbReport {
     this.loadBefore = loadBefore;
     this.loadAfter = loadAfter;
     this.trinoVersion = trinoVersion;
+    this.microFailure = microFailure;
   }
 
   List<SsbBenchmark.QueryOutcome> outcomes() {
@@ -73,7 +75,8 @@ final class SsbReport {
 
   /** Every engine gave DuckDB's answer to every query (skipped engines aside). */
   boolean allCorrect() {
-    return outcomes.stream().allMatch(o -> o.runs().values().stream().allMatch(EngineRun::correct));
+    return microFailure == null
+        && outcomes.stream().allMatch(o -> o.runs().values().stream().allMatch(EngineRun::correct));
   }
 
   String markdown() {
@@ -164,6 +167,9 @@ final class SsbReport {
     }
     b.append('\n');
 
+    if (microFailure != null) {
+      b.append("### Micro-benchmarks\n\n**Failed**: ").append(microFailure).append("\n\n");
+    }
     if (micro != null) {
       b.append("### Micro-benchmarks\n\n");
       b.append(String.format(Locale.ROOT, "- **Planning a semantic query** (`%s`), embedded: first prepare %.1f ms;"
