@@ -187,10 +187,11 @@ final class SsbReport {
       SsbMicro.LoadRun l = micro.load();
       b.append(String.format(Locale.ROOT, "- **Load run**: %d concurrent remote clients (one connection each) for %d"
           + " s, each cycling through a mixed set of %d queries: %,d queries, %.1f queries/s, latency p50 %.1f ms,"
-          + " p99 %.1f ms, max %.1f ms; **%d errors**%s; used heap after a full GC %,d MB before, %,d MB after.\n",
+          + " p99 %.1f ms, max %.1f ms; **%d errors**%s; %d queries still running %d s after the end (cancelled);"
+          + " used heap after a full GC %,d MB before, %,d MB after.\n",
           l.clients(), l.seconds(), l.mix().size(), l.queries(), l.perSecond(), l.p50Millis(), l.p99Millis(),
           l.maxMillis(), l.errors(), l.errorSamples().isEmpty() ? "" : " (" + String.join("; ", l.errorSamples())
-              + ")", l.heapBeforeBytes() >> 20, l.heapAfterBytes() >> 20));
+              + ")", l.unfinished(), SsbMicro.GRACE_SECONDS, l.heapBeforeBytes() >> 20, l.heapAfterBytes() >> 20));
       b.append("  The mix: ");
       List<String> mix = new ArrayList<>();
       for (String q : l.mix()) {
@@ -253,8 +254,9 @@ final class SsbReport {
       b.append(String.format(Locale.ROOT, "- Remote fetch at least half of PostgreSQL's own driver: %.2f with the"
           + " default fetch size (**%s**), %.2f with fetch size 10,000 (**%s**).\n", r, r >= 0.5 ? "met" : "not met",
           rl, rl >= 0.5 ? "met" : "not met"));
-      b.append(String.format(Locale.ROOT, "- Load run errors must be zero: %d (**%s**).\n", micro.load().errors(),
-          micro.load().errors() == 0 ? "met" : "not met"));
+      b.append(String.format(Locale.ROOT, "- Load run errors must be zero: %d errors, %d unfinished (**%s**).\n",
+          micro.load().errors(), micro.load().unfinished(),
+          micro.load().errors() == 0 && micro.load().unfinished() == 0 ? "met" : "not met"));
     }
     b.append(String.format(Locale.ROOT, "- Every answer equal to DuckDB's: **%s**.\n", allCorrect() ? "yes"
         : "NO — see the table above"));
