@@ -395,8 +395,4 @@ public final class SsbBenchmark {
       return new double[] {(prepared - started) / 1e6, (done - prepared) / 1e6};
     }
   }
-
-  static void writeString(Path file, String text) throws IOException {
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-  }
 }

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * stream of its own ({@link SplittableRandom} seeded from the table, the key and a fixed seed), so tables are the same
  * on every machine and in every order of generation, and {@code lineorder} streams one order at a time without
  * holding anything. What follows the specification: the five tables and their columns; cardinalities ({@code customer}
- * SF x 30,000, {@code supplier} SF x 2,000, {@code part} 200,000 x (1 + floor(log2 SF)), orders SF x 1,500,000 with 1 to
+ * SF x 30,000, {@code supplier} SF x 2,000, {@code part} 200,000 x (1 + floor(log2 SF)), orders SF x 1,500,000 with
+ * 1 to
  * 7 lines each, so about SF x 6,000,000 {@code lineorder} rows, {@code date} 1992-01-01..1998-12-31); the value domains
  * the 13 queries filter on (25 nations in 5 regions, cities as the nation's first 9 characters and a digit 0-9,
  * {@code MFGR#m}, categories {@code MFGR#mc}, brands {@code MFGR#mcb} with b in 1..40, {@code d_yearmonth} such as
@@ -43,7 +44,8 @@ public final class SsbGenerator {
       "PERU", "CHINA", "ROMANIA", "SAUDI ARABIA", "VIETNAM", "RUSSIA", "UNITED KINGDOM", "UNITED STATES");
   static final List<String> REGIONS = List.of("AFRICA", "AMERICA", "ASIA", "EUROPE", "MIDDLE EAST");
   /** Region index of each nation (TPC-H's nation table). */
-  private static final int[] NATION_REGION = {0, 1, 1, 1, 4, 0, 3, 3, 2, 2, 4, 4, 2, 4, 0, 0, 0, 1, 2, 3, 4, 2, 3, 3, 1};
+  private static final int[] NATION_REGION =
+      {0, 1, 1, 1, 4, 0, 3, 3, 2, 2, 4, 4, 2, 4, 0, 0, 0, 1, 2, 3, 4, 2, 3, 3, 1};
   private static final List<String> SEGMENTS = List.of("AUTOMOBILE", "BUILDING", "FURNITURE", "MACHINERY",
       "HOUSEHOLD");
   private static final List<String> PRIORITIES = List.of("1-URGENT", "2-HIGH", "3-MEDIUM", "4-NOT SPECI", "5-LOW");

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,8 +38,8 @@ public final class SsbMicro {
   private SsbMicro() {}
 
   /** The load run's outcome. */
-  record LoadRun(int clients, int seconds, long queries, long errors, long unfinished, List<String> errorSamples, double p50Millis,
-      double p99Millis, double maxMillis, double perSecond, long heapBeforeBytes, long heapAfterBytes,
+  record LoadRun(int clients, int seconds, long queries, long errors, long unfinished, List<String> errorSamples,
+      double p50Millis, double p99Millis, double maxMillis, double perSecond, long heapBeforeBytes, long heapAfterBytes,
       List<String> mix) {}
 
   /** Every micro-benchmark figure. */
@@ -179,7 +181,7 @@ public final class SsbMicro {
       AtomicLong errors = new AtomicLong();
       ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
       CountDownLatch done = new CountDownLatch(CLIENTS);
-      java.util.concurrent.ConcurrentHashMap<Integer, Statement> running = new java.util.concurrent.ConcurrentHashMap<>();
+      Map<Integer, Statement> running = new ConcurrentHashMap<>();
       long deadline = System.nanoTime() + seconds * 1_000_000_000L;
       progress.accept("  load run: " + CLIENTS + " remote clients for " + seconds + " s ...");
       for (int t = 0; t < CLIENTS; t++) {

@@ -142,7 +142,8 @@ final class SsbReport {
         + " every engine answered.\n\n");
 
     b.append("### Meridian's planning time (median of `prepareStatement`, ms)\n\n");
-    b.append("| query | embedded warm (plan cache) | embedded cold (no plan cache) | remote warm |\n|---|---:|---:|---:|\n");
+    b.append("| query | embedded warm (plan cache) | embedded cold (no plan cache) | remote warm |\n"
+        + "|---|---:|---:|---:|\n");
     for (SsbBenchmark.QueryOutcome o : outcomes) {
       b.append("| ").append(o.query().id()).append(" | ").append(plan(o, SsbBenchmark.WARM)).append(" | ")
           .append(plan(o, SsbBenchmark.COLD)).append(" | ").append(plan(o, SsbBenchmark.REMOTE)).append(" |\n");
@@ -154,7 +155,8 @@ final class SsbReport {
         + " DuckDB); for PostgreSQL, the rows of each joined dimension that pass that dimension's own filters."
         + " Returned: rows Meridian read from each source while running the query once (warm, embedded), counted"
         + " by the connectors (`SourceQueryListener.rowsReturned`).\n\n");
-    b.append("| query | lake returned | lake needed | lake returned / needed | PostgreSQL returned | PostgreSQL needed |"
+    b.append("| query | lake returned | lake needed | lake returned / needed | PostgreSQL returned"
+        + " | PostgreSQL needed |"
         + " result rows |\n|---|---:|---:|---:|---:|---:|---:|\n");
     for (SsbBenchmark.QueryOutcome o : outcomes) {
       SsbBenchmark.SourceRows s = o.sources();
