@@ -19,9 +19,8 @@ import java.util.function.Consumer;
  * stream of its own ({@link SplittableRandom} seeded from the table, the key and a fixed seed), so tables are the same
  * on every machine and in every order of generation, and {@code lineorder} streams one order at a time without
  * holding anything. What follows the specification: the five tables and their columns; cardinalities ({@code customer}
- * SF x 30,000, {@code supplier} SF x 2,000, {@code part} 200,000 x (1 + floor(log2 SF)), orders SF x 1,500,000 with
- * 1 to
- * 7 lines each, so about SF x 6,000,000 {@code lineorder} rows, {@code date} 1992-01-01..1998-12-31); the value domains
+ * SF x 30,000, {@code supplier} SF x 2,000, {@code part} 200,000 x (1 + floor(log2 SF)), orders SF x 1,500,000
+ * with 1 to 7 lines each, so about SF x 6,000,000 {@code lineorder} rows, {@code date} 1992-01-01..1998-12-31); the value domains
  * the 13 queries filter on (25 nations in 5 regions, cities as the nation's first 9 characters and a digit 0-9,
  * {@code MFGR#m}, categories {@code MFGR#mc}, brands {@code MFGR#mcb} with b in 1..40, {@code d_yearmonth} such as
  * {@code Dec1997}); uniform choices where TPC-H/SSB draw uniformly (quantity 1-50, discount 0-10, tax 0-8, order dates
