@@ -34,6 +34,13 @@ public final class SourceQueryLog implements SourceQueryListener {
     }
   }
 
+  @Override
+  public void rowsReturned(String source, String query, long rows) {
+    for (SourceQueryListener listener : listeners) {
+      listener.rowsReturned(source, query, rows);
+    }
+  }
+
   /** The recent entries, oldest first. */
   public List<Entry> recent() {
     return new ArrayList<>(recent);

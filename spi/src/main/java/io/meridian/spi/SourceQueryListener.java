@@ -9,4 +9,10 @@ public interface SourceQueryListener {
   SourceQueryListener NONE = (source, query) -> {};
 
   void querySent(String source, String query);
+
+  /**
+   * Told, when a result of {@code query} is closed, how many rows the source returned for it (rows read with
+   * {@code next()}, not rows the source could have sent). Benchmarks compare this with the rows a query needs.
+   */
+  default void rowsReturned(String source, String query, long rows) {}
 }

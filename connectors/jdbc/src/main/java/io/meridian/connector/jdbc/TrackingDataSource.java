@@ -121,6 +121,8 @@ final class TrackingDataSource implements DataSource {
     private final String preparedSql;
     private QueryContext.Cancellable registration;
     private QueryContext context;
+    /** The SQL last executed, for a result fetched later with {@code getResultSet()}. */
+    private String lastSql;
 
     StatementHandler(Statement delegate, String preparedSql) {
       this.delegate = delegate;
@@ -141,6 +143,7 @@ final class TrackingDataSource implements DataSource {
           args = args.clone();
           args[0] = sql = dialect.beforeExecution(delegate.getConnection(), given);
         }
+        lastSql = sql;
         listener.querySent(source, sql);
         register();
         try {
@@ -150,7 +153,7 @@ final class TrackingDataSource implements DataSource {
         }
       }
       if (name.equals("getResultSet")) {
-        return wrapResult(TrackingDataSource.invoke(delegate, method, args), preparedSql);
+        return wrapResult(TrackingDataSource.invoke(delegate, method, args), lastSql != null ? lastSql : preparedSql);
       }
       if (name.equals("close")) {
         if (context != null) {
@@ -211,6 +214,8 @@ final class TrackingDataSource implements DataSource {
     private final ResultSet delegate;
     private final String sql;
     private boolean[] instantColumns;
+    private long rows;
+    private boolean reported;
 
     ResultSetHandler(ResultSet delegate, String sql) {
       this.delegate = delegate;
@@ -250,10 +255,18 @@ final class TrackingDataSource implements DataSource {
       }
       if (method.getName().equals("next")) {
         try {
-          return delegate.next();
+          boolean more = delegate.next();
+          if (more) {
+            rows++;
+          }
+          return more;
         } catch (SQLException e) {
           throw new SourceSqlException(source, sql, e);
         }
+      }
+      if (method.getName().equals("close") && !reported) {
+        reported = true;
+        listener.rowsReturned(source, sql, rows);
       }
       return TrackingDataSource.invoke(delegate, method, args);
     }
