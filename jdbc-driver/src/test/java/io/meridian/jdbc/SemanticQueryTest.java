@@ -59,6 +59,16 @@ class SemanticQueryTest {
   }
 
   @Test
+  void functionsWithoutParenthesesAreNotColumns() throws SQLException {
+    // CURRENT_DATE and CURRENT_TIMESTAMP are calls, not columns of the semantic table.
+    List<List<String>> expected = postgres("sales", "SELECT c.country, sum(o.amount) FROM orders o "
+        + "LEFT JOIN customers c ON c.id = o.customer_id WHERE o.ordered_at < CURRENT_TIMESTAMP "
+        + "GROUP BY c.country ORDER BY c.country NULLS LAST");
+    assertEquals(expected, meridian("SELECT country, revenue FROM semantic.orders "
+        + "WHERE ordered_at < CURRENT_TIMESTAMP GROUP BY country ORDER BY country NULLS LAST"));
+  }
+
+  @Test
   void singleSourceMetricQueryIsOneAggregateQueryInPostgreSql() throws SQLException {
     try (Connection c = DriverManager.getConnection(warehouse.url()); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR SELECT country, revenue, order_count "

@@ -163,8 +163,8 @@ public final class SsbBenchmark {
       double engineStartMillis = (System.nanoTime() - opening) / 1e6;
       engines.add(new Engine(WARM, warm, meridianTables));
       if (options.runs("cold")) {
-        Connection cold = DriverManager.getConnection(MeridianServer.embeddedUrl(coldConfig)
-            + SsbConfig.coldUrlProperties());
+        // Cold: no plan cache (the configuration) and no result cache (the connection).
+        Connection cold = DriverManager.getConnection(MeridianServer.embeddedUrl(coldConfig) + ";cacheMode=off");
         resources.add(0, cold);
         engines.add(new Engine(COLD, cold, meridianTables));
       } else {

@@ -9,8 +9,9 @@ import java.nio.file.Path;
  * The Meridian configurations the SSB benchmark writes beside its data: source {@code pg} (PostgreSQL database
  * {@code ssb}: the dimensions), source {@code lake} (the Iceberg JDBC catalog in PostgreSQL database {@code iceberg}:
  * {@code lineorder}), and an SSB semantic model. "Warm" keeps Meridian's plan cache (the default); "cold" disables it
- * ({@code planner.plan-cache-size: 0}), so every prepare plans from scratch, and asks for no result cache with the
- * connection property {@code cacheMode=off} when the driver has it.
+ * ({@code planner.plan-cache-size: 0}), so every prepare plans from scratch, and its connection asks for no result
+ * cache ({@code cacheMode=off}). Warm runs leave the result cache on, but it cannot answer them: source {@code pg}
+ * declares no freshness, so answers that read it are never reused (the cache has its own benchmark).
  */
 public final class SsbConfig {
   public static final String LAKE = "lake";
@@ -70,24 +71,6 @@ public final class SsbConfig {
     Path file = folder.resolve(name);
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
     return file;
-  }
-
-  /**
-   * {@code ;cacheMode=off} when the driver knows the property (it is being added on main), else nothing: the cold
-   * configuration's disabled plan cache is then the only cache turned off (the result cache is not wired yet).
-   */
-  static String coldUrlProperties() {
-    try {
-      Class<?> property = Class.forName("io.meridian.jdbc.MeridianConnectionProperty");
-      for (Object constant : property.getEnumConstants()) {
-        if (constant.toString().equals("CACHE_MODE")) {
-          return ";cacheMode=off";
-        }
-      }
-    } catch (ClassNotFoundException e) {
-      // No such driver class: nothing to add.
-    }
-    return "";
   }
 
   /** The SSB star as a semantic model: measures on lineorder, the dimensions' attributes reachable from it. */

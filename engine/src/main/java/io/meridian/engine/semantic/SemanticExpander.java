@@ -277,6 +277,13 @@ public final class SemanticExpander {
   }
 
   /** The rewrite of one SELECT over a semantic table. */
+  /** Functions SQL calls by a bare name, without parentheses (Calcite's FUNCTION_ID syntax). */
+  private static final Set<String> NILADIC_FUNCTIONS = org.apache.calcite.sql.fun.SqlStdOperatorTable.instance()
+      .getOperatorList().stream()
+      .filter(op -> op.getSyntax() == org.apache.calcite.sql.SqlSyntax.FUNCTION_ID)
+      .map(op -> op.getName().toUpperCase(java.util.Locale.ROOT))
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   private final class Rewrite {
     private final SqlSelect select;
     private final SqlNodeList outerOrder;
@@ -315,6 +322,16 @@ public final class SemanticExpander {
         return view.column(id.names.get(1));
       }
       return Optional.empty();
+    }
+
+    /**
+     * Whether a bare name is a function SQL calls without parentheses ({@code CURRENT_DATE}, {@code CURRENT_TIMESTAMP},
+     * {@code LOCALTIMESTAMP}, ...) rather than a column: the expansion runs before Calcite's validator, which is what
+     * turns such names into calls, so it leaves them as written. A column of that name wins, as in SQL.
+     */
+    boolean isNiladicFunction(SqlIdentifier id) {
+      return id.isSimple() && resolve(id).isEmpty()
+          && NILADIC_FUNCTIONS.contains(id.getSimple().toUpperCase(java.util.Locale.ROOT));
     }
 
     SemanticColumn resolveOrFail(SqlIdentifier id) {
@@ -430,6 +447,9 @@ public final class SemanticExpander {
       expr.accept(new SqlShuttle() {
         @Override
         public SqlNode visit(SqlIdentifier id) {
+          if (isNiladicFunction(id)) {
+            return id;
+          }
           SemanticColumn c = resolveOrFail(id);
           if (c instanceof MeasureColumn || c instanceof MetricColumn) {
             throw error(ErrorCode.VALIDATION_ERROR, id, c.kind() + " '" + c.name() + "' cannot be used in "
@@ -488,6 +508,9 @@ public final class SemanticExpander {
         }
         if (id.isSimple() && resolve(id).isEmpty() && selectAlias(id.getSimple()).isPresent()) {
           return id; // ORDER BY or HAVING naming a select alias
+        }
+        if (isNiladicFunction(id)) {
+          return id;
         }
         SemanticColumn c = resolveOrFail(id);
         if (c instanceof MeasureColumn m) {
@@ -1198,6 +1221,9 @@ public final class SemanticExpander {
         return expr.accept(new SqlShuttle() {
           @Override
           public SqlNode visit(SqlIdentifier id) {
+            if (isNiladicFunction(id)) {
+              return id;
+            }
             SemanticColumn c = resolveOrFail(id);
             if (c instanceof DimensionColumn d) {
               SqlNode e = model(d.dimension().expr(), d.table());
