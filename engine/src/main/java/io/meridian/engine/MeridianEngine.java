@@ -119,8 +119,8 @@ public final class MeridianEngine implements AutoCloseable {
         .orElse(SemanticModel.EMPTY);
     this.expander = new SemanticExpander(model);
     rootSchema.add(SemanticExpander.SCHEMA, new SemanticSchema(expander, this::physicalType));
-    this.rollups = new RollupManager(model, expander, config.rollups(), config.sources(), config.file().getParent(),
-        queryLog);
+    this.rollups = new RollupManager(model, expander, config.rollups(), config.sources(), connectors,
+        config.file().getParent(), queryLog);
     Map<String, Connector> versioned = new LinkedHashMap<>(connectors);
     if (!model.rollups().isEmpty()) {
       rollups.schemas().forEach(rootSchema::add);

@@ -63,6 +63,8 @@ class CachedResultsTest {
         CREATE TABLE items (id int PRIMARY KEY, amount int NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
         INSERT INTO items (id, amount) SELECT g, g * 10 FROM generate_series(1, 100) g;
         CREATE TABLE flag (x int);
+        CREATE TABLE tagged (id int PRIMARY KEY);
+        INSERT INTO tagged SELECT g FROM generate_series(1, 10) g;
         CREATE VIEW guarded AS SELECT 100 / (SELECT count(*) FROM flag) AS q;
         CREATE VIEW slow_items AS SELECT i.id, i.amount FROM items i, (SELECT pg_sleep(0.5)) s;
         """);
@@ -96,6 +98,13 @@ class CachedResultsTest {
             user: postgres
             password: ""
             freshness: { ttl: 1h }
+          - name: pgtab
+            kind: postgresql
+            url: %1$s
+            user: postgres
+            password: ""
+            freshness:
+              version-query: "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relname = '{table}'"
           - name: pgnone
             kind: postgresql
             url: %1$s
@@ -254,6 +263,45 @@ class CachedResultsTest {
       Answer third = run(c, sql);
       assertEquals(1, third.sourceQueries());
       assertEquals(String.valueOf(pgLong("SELECT sum(amount) FROM items")), third.rows().trim());
+    }
+  }
+
+  @Test
+  void aPerTableVersionQueryVersionsOnlyTheTablesRead() throws Exception {
+    String sql = "SELECT count(*) FROM pgtab.tagged";
+    try (Connection c = connect()) {
+      // The ten rows inserted when the table was made must be counted before the first answer is kept.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (statistics("tagged") < 10 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      run(c, sql);
+      long flag = statistics("flag");
+      postgres.execute("cachedb", "INSERT INTO flag VALUES (2); DELETE FROM flag WHERE x = 2");
+      awaitStatistics("flag", flag);
+      assertEquals(0, run(c, sql).sourceQueries(), "a write to another table leaves the answer valid");
+      long tagged = statistics("tagged");
+      postgres.execute("cachedb", "INSERT INTO tagged VALUES (11)");
+      awaitStatistics("tagged", tagged);
+      Answer after = run(c, sql);
+      assertEquals(1, after.sourceQueries());
+      assertEquals("11", after.rows().trim());
+    }
+  }
+
+  private static long statistics(String table) throws SQLException {
+    return pgLong("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), -1) FROM pg_stat_user_tables "
+        + "WHERE relname = '" + table + "'");
+  }
+
+  /**
+   * PostgreSQL publishes a session's table counters when the session goes idle, within about a second: waits (at most
+   * ten seconds) until the counters of {@code table} differ from {@code before}.
+   */
+  private static void awaitStatistics(String table, long before) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (statistics(table) == before && System.nanoTime() < deadline) {
+      Thread.sleep(100);
     }
   }
 

@@ -101,6 +101,8 @@ class RollupTest {
             url: %s
             user: postgres
             password: ""
+            freshness:
+              version-query: "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relname = '{table}'"
         default-schema: warehouse
         model: { path: model }
         rollups:

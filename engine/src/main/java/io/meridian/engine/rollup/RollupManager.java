@@ -92,12 +92,12 @@ import org.apache.iceberg.util.SnapshotUtil;
  *
  * <p>Design note. A rollup is an Iceberg table in the catalog of {@code rollups:} in {@code meridian.yaml}; its table
  * properties, written in the same commit as its rows, say what it was built from: the model definition's hash, the
- * data version of every source table it read (an Iceberg snapshot id, or {@code unversioned} for a JDBC source) and
+ * data version of every source table it read (an Iceberg snapshot id, or a JDBC source's version query answer) and
  * when. Servers sharing the catalog share the rollups: each checks the table's current snapshot before a query and
  * reloads what another server built. Builds read lake tables pinned to the snapshot they record, so a rollup never
  * holds rows newer than its recorded versions. A rollup whose lake source has since had appends only answers the time
  * buckets before the earliest appended row (the seam), and the source answers the rest; any other change, a model
- * change, or an unversioned source older than the refresh interval makes it unusable until rebuilt. Small rollups are
+ * change, or a source that cannot tell its version, makes it unusable until rebuilt. Small rollups are
  * also held in memory ({@code meridian_rollups} schema); larger ones are read from Iceberg through a lake connector.
  *
  * <p>Thread safety: state per rollup is replaced whole (volatile); builds of one rollup are serialized.
@@ -127,6 +127,7 @@ public final class RollupManager implements RollupCandidate.Catalog, RollupMetri
   private final SemanticExpander expander;
   private final RollupsConfig config;
   private final Map<String, SourceConfig> sources;
+  private final Map<String, io.meridian.spi.Connector> connectors;
   private final Path folder;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final Map<String, Catalog> sourceCatalogs = new ConcurrentHashMap<>();
@@ -141,7 +142,9 @@ public final class RollupManager implements RollupCandidate.Catalog, RollupMetri
   private volatile javax.management.ObjectName mbean;
 
   public RollupManager(SemanticModel model, SemanticExpander expander, RollupsConfig config,
-      List<SourceConfig> sources, Path folder, SourceQueryListener listener) {
+      List<SourceConfig> sources, Map<String, io.meridian.spi.Connector> connectors, Path folder,
+      SourceQueryListener listener) {
+    this.connectors = Map.copyOf(requireNonNull(connectors, "connectors is null"));
     this.model = requireNonNull(model, "model is null");
     this.expander = requireNonNull(expander, "expander is null");
     this.config = requireNonNull(config, "config is null");
@@ -401,14 +404,11 @@ public final class RollupManager implements RollupCandidate.Catalog, RollupMetri
       String then = b.versions.getOrDefault(key, "");
       String now = version(key);
       if (now.equals(UNVERSIONED)) {
-        Duration age = Duration.between(b.builtAt, Instant.now());
-        if (age.compareTo(e.rollup.refresh().every()) > 0) {
-          return stale(e, b, path, types, "source table " + key + " cannot tell its data version, and the rollup "
-              + "was built " + age.toSeconds() + "s ago, more than its refresh interval (" + e.rollup.refresh().every()
-              .toSeconds() + "s)");
-        }
+        // Without a version, a change at the source would go unseen: the rollup could be older than a caller accepts.
+        return stale(e, b, path, types, "source table " + key + " cannot tell its data version (give source '"
+            + key.substring(0, key.indexOf('.')) + "' freshness: version-query in meridian.yaml)");
       } else if (!now.equals(then)) {
-        if (!source.getValue().equals(e.rollup.table())) {
+        if (!source.getValue().equals(e.rollup.table()) || sourceTable(key).isEmpty()) {
           return stale(e, b, path, types, "source table " + key + " changed since the build (version " + then
               + ", now " + now + ")");
         }
@@ -516,11 +516,24 @@ public final class RollupManager implements RollupCandidate.Catalog, RollupMetri
 
   // ---------------------------------------------------------------------------------------------------- sources
 
-  /** The data version of a source table: its current Iceberg snapshot id, or {@code unversioned}. */
+  /**
+   * The data version of a source table: its current Iceberg snapshot id; for a JDBC source, its
+   * {@code freshness.version-query}'s answer, as the result cache reads it; else {@code unversioned}. A time-to-live
+   * is no version here: it bounds the age of answers for callers that accept that age, while a rollup serves every
+   * caller.
+   */
   private String version(String key) {
     Optional<Table> table = sourceTable(key);
     if (table.isEmpty()) {
-      return UNVERSIONED;
+      int dot = key.indexOf('.');
+      io.meridian.spi.Connector connector = connectors.get(key.substring(0, dot));
+      if (connector == null) {
+        return UNVERSIONED;
+      }
+      String name = key.substring(dot + 1);
+      io.meridian.spi.DataVersion v = name.startsWith("(") ? connector.dataVersion()
+          : connector.dataVersion(java.util.Set.of(name));
+      return v.isKnown() && v.maxAge().isEmpty() ? "query:" + v.version() : UNVERSIONED;
     }
     Table t = table.get();
     t.refresh();
@@ -756,7 +769,7 @@ public final class RollupManager implements RollupCandidate.Catalog, RollupMetri
     for (Map.Entry<String, String> source : e.sources.entrySet()) {
       String v = version(source.getKey());
       versions.put(source.getKey(), v);
-      if (!v.equals(UNVERSIONED) && !v.equals("empty")) {
+      if (!v.equals(UNVERSIONED) && !v.equals("empty") && sourceTable(source.getKey()).isPresent()) {
         String table = source.getKey().substring(source.getKey().indexOf('.') + 1);
         pins.put(source.getValue(), table + "@" + v);
       }

@@ -173,7 +173,19 @@ public class JdbcConnector implements Connector {
           .orElseGet(() -> DataVersion.unknown(name(), now));
     }
     if (freshness.versionQuery() != null) {
-      return new DataVersion(name(), runVersionQuery(freshness.versionQuery()), now);
+      String query = freshness.versionQuery();
+      if (!query.contains(JdbcFreshness.TABLE_PLACEHOLDER)) {
+        return new DataVersion(name(), runVersionQuery(query), now);
+      }
+      if (tables.isEmpty()) {
+        return DataVersion.unknown(name(), now); // a per-table query cannot version the whole source
+      }
+      StringBuilder version = new StringBuilder();
+      for (String table : new java.util.TreeSet<>(tables)) {
+        version.append(version.length() == 0 ? "" : ",").append(table).append('=')
+            .append(runVersionQuery(query.replace(JdbcFreshness.TABLE_PLACEHOLDER, table.replace("'", "''"))));
+      }
+      return new DataVersion(name(), version.toString(), now);
     }
     if (freshness.ttl() != null) {
       return DataVersion.timeToLive(name(), freshness.ttl(), now);
