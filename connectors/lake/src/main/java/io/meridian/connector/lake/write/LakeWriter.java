@@ -165,6 +165,25 @@ public final class LakeWriter {
   public LakeCommit appendRecords(Table table, Iterable<Record> records) {
     requireNonNull(table, "table is null");
     requireNonNull(records, "records is null");
+    Written written = writeFiles(table, records, "append rows");
+    WriteResult result = written.result();
+    long count = written.count();
+    AppendFiles append = table.newAppend();
+    for (DataFile file : result.dataFiles()) {
+      append.appendFile(file);
+    }
+    commit(table, "commit the append", append::commit);
+    return committed(table, List.of(result.dataFiles()), List.of(), count);
+  }
+
+  /** Data files written for a commit, and how many rows they hold. */
+  private record Written(WriteResult result, long count) {}
+
+  /**
+   * Writes {@code records} (in the table's current schema) as Parquet data files under the table's current spec, one
+   * fan-out writer per partition, without committing them; on failure the files written so far are deleted.
+   */
+  private Written writeFiles(Table table, Iterable<Record> records, String what) {
     table.refresh();
     Schema schema = table.schema();
     PartitionSpec spec = table.spec();
@@ -185,14 +204,9 @@ public final class LakeWriter {
       result = writer.complete();
     } catch (IOException | RuntimeException e) {
       abort(writer, e);
-      throw writeFailed(table.name(), "append rows", e);
+      throw writeFailed(table.name(), what, e);
     }
-    AppendFiles append = table.newAppend();
-    for (DataFile file : result.dataFiles()) {
-      append.appendFile(file);
-    }
-    commit(table, "commit the append", append::commit);
-    return committed(table, List.of(result.dataFiles()), List.of(), count);
+    return new Written(result, count);
   }
 
   /**
@@ -204,28 +218,9 @@ public final class LakeWriter {
     requireNonNull(table, "table is null");
     requireNonNull(records, "records is null");
     requireNonNull(properties, "properties is null");
-    table.refresh();
-    Schema schema = table.schema();
-    PartitionSpec spec = table.spec();
-    FileFormat format = dataFileFormat(table);
-    GenericAppenderFactory appenders = new GenericAppenderFactory(table, schema, spec, table.properties(), null, null, null);
-    OutputFileFactory files = outputFiles(table, format);
-    long targetSize = targetFileSize(table);
-    BaseTaskWriter<Record> writer = spec.isUnpartitioned()
-        ? new UnpartitionedWriter<>(spec, format, appenders, files, table.io(), targetSize)
-        : new RecordFanoutWriter(spec, schema, format, appenders, files, table, targetSize);
-    long count = 0;
-    WriteResult result;
-    try {
-      for (Record record : records) {
-        writer.write(record);
-        count++;
-      }
-      result = writer.complete();
-    } catch (IOException | RuntimeException e) {
-      abort(writer, e);
-      throw writeFailed(table.name(), "write rows", e);
-    }
+    Written written = writeFiles(table, records, "write rows");
+    WriteResult result = written.result();
+    long count = written.count();
     Map<String, DataFile> live = liveDataFiles(table);
     org.apache.iceberg.Transaction tx = table.newTransaction();
     org.apache.iceberg.OverwriteFiles overwrite = tx.newOverwrite();
