@@ -257,7 +257,9 @@ class MainTest {
             measures: [notes, total_score]
         """, StandardCharsets.UTF_8);
     Path withRollups = dir.resolve("rollups.yaml");
+    // A rollup over a JDBC table is used only while the source's version query says the table is unchanged.
     Files.writeString(withRollups, sourceYaml("cli", postgres.jdbcUrl("cli"))
+        + "    freshness: { version-query: \"SELECT count(*) FROM notes\" }\n"
         + "model: { path: rollup-model }\nrollups:\n  refresh-check: 0s\n", StandardCharsets.UTF_8);
     String c = withRollups.toString();
 
@@ -274,7 +276,7 @@ class MainTest {
 
     r = run("rollups", "list", "--config", c);
     assertTrue(r.out().contains("notes_by_body (notes): fresh, 5 rows in memory"), r.out());
-    assertTrue(r.out().contains("sources: {cli.notes=unversioned}"), r.out());
+    assertTrue(r.out().contains("sources: {cli.notes=query:5}"), r.out());
 
     r = run("rollups", "refresh", "--config", c);
     assertEquals(0, r.exitCode(), r.err());
@@ -284,6 +286,14 @@ class MainTest {
     assertTrue(r.out().contains("rollup notes_by_body answered notes.total_score"), r.out());
     r = run("sql", "SELECT notes, total_score FROM semantic.notes", "--config", c, "--format", "csv");
     assertEquals("notes,total_score\r\n5,9.5\r\n", r.out()); // 1.5 + 10.0 - 2.0 + 0.0
+
+    // Without a version query a change in the table would go unseen: the rollup is not used, and the list says why.
+    Path unversioned = dir.resolve("unversioned.yaml");
+    Files.writeString(unversioned, sourceYaml("cli", postgres.jdbcUrl("cli"))
+        + "model: { path: rollup-model }\nrollups:\n  refresh-check: 0s\n", StandardCharsets.UTF_8);
+    r = run("rollups", "list", "--config", unversioned.toString());
+    assertTrue(r.out().contains("notes_by_body (notes): stale") && r.out().contains("cannot tell its data version"),
+        r.out());
 
     r = run("rollups", "build", "nope", "--config", c);
     assertEquals(1, r.exitCode());
