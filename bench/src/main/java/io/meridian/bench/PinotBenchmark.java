@@ -107,17 +107,7 @@ public final class PinotBenchmark {
          "dateTimeFieldSpecs": [{"name": "played_at", "dataType": "TIMESTAMP", "format": "1:MILLISECONDS:EPOCH",
            "granularity": "1:MILLISECONDS"}]}
         """);
-    pinot.addTable("""
-        {"tableName": "live_plays", "tableType": "REALTIME",
-         "segmentsConfig": {"timeColumnName": "played_at", "replicasPerPartition": "1", "schemaName": "live_plays"},
-         "tableIndexConfig": {"streamConfigs": {"streamType": "kafka", "stream.kafka.consumer.type": "lowlevel",
-           "stream.kafka.topic.name": "live_plays",
-           "stream.kafka.decoder.class.name": "org.apache.pinot.plugin.stream.kafka.KafkaJSONMessageDecoder",
-           "stream.kafka.consumer.factory.class.name": "org.apache.pinot.plugin.stream.kafka20.KafkaConsumerFactory",
-           "stream.kafka.broker.list": "KAFKA", "stream.kafka.consumer.prop.auto.offset.reset": "smallest",
-           "realtime.segment.flush.threshold.rows": "100000"}},
-         "tenants": {}, "metadata": {}}
-        """.replace("KAFKA", pinot.kafka()));
+    pinot.addRealtimeTable("live_plays", "played_at", "live_plays", 100_000, "6h");
     // One event first, so that the consumer is running before anything is timed.
     pinot.produce("live_plays", "{\"play_id\":-1,\"device\":\"tv\",\"ms_played\":1,\"played_at\":" + base + "}");
     pinot.awaitRowCount("live_plays", 1, Duration.ofSeconds(60));

@@ -54,7 +54,8 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     }
     PlanKey key = query.sql == null ? null
         : new PlanKey(query.sql, context.getDefaultSchemaPath(), maxRowCount, elementType.getTypeName(),
-            useRollups(context) ? engine.rollups().stateToken() : "off");
+            useRollups(context) && maySemantic(query.sql, context.getDefaultSchemaPath())
+                ? engine.rollups().stateToken() : "off");
     if (key != null) {
       @SuppressWarnings("unchecked")
       CalciteSignature<T> cached = (CalciteSignature<T>) engine.plans().get(key).orElse(null);
@@ -81,6 +82,18 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
       engine.plans().put(key, instrumented);
     }
     return instrumented;
+  }
+
+  /**
+   * Whether a statement can read semantic tables, so that its plan depends on the rollups' state: it names the
+   * {@code semantic} schema, or runs with it as the default schema. Checking the rollups reads every rollup's and
+   * source's current version, work that other statements, plan-cache hits included, need not pay. (Lexical and
+   * conservative: a statement that merely mentions the word pays for the check, and is planned the same.)
+   */
+  static boolean maySemantic(String sql, java.util.List<String> defaultSchemaPath) {
+    String schema = SemanticExpander.SCHEMA.toLowerCase(java.util.Locale.ROOT);
+    return sql.toLowerCase(java.util.Locale.ROOT).contains(schema)
+        || (defaultSchemaPath != null && defaultSchemaPath.stream().anyMatch(schema::equalsIgnoreCase));
   }
 
   /** Whether the connection lets semantic queries read rollups ({@code useRollups}, default true). */

@@ -199,7 +199,6 @@ class CachedResultsTest {
       assertEquals(first.rows(), second.rows());
       assertEquals(0, second.sourceQueries(), "answered from the cache");
 
-      long before = nextId;
       append(3);
       assertTrue(explain(c, sql).contains("Result cache: miss"), explain(c, sql));
       Answer third = run(c, sql);
@@ -209,7 +208,6 @@ class CachedResultsTest {
         gb += id % 2 == 0 ? 1 : 0;
       }
       assertEquals("GB|" + gb + "\nUS|" + (nextId - gb) + "\n", third.rows());
-      assertTrue(nextId > before);
     }
   }
 

@@ -93,17 +93,7 @@ class PinotHybridIT {
          "dateTimeFieldSpecs": [{"name": "played_at", "dataType": "TIMESTAMP", "format": "1:MILLISECONDS:EPOCH",
            "granularity": "1:MILLISECONDS"}]}
         """);
-    pinot.addTable("""
-        {"tableName": "plays", "tableType": "REALTIME",
-         "segmentsConfig": {"timeColumnName": "played_at", "replicasPerPartition": "1", "schemaName": "plays"},
-         "tableIndexConfig": {"streamConfigs": {"streamType": "kafka", "stream.kafka.consumer.type": "lowlevel",
-           "stream.kafka.topic.name": "plays",
-           "stream.kafka.decoder.class.name": "org.apache.pinot.plugin.stream.kafka.KafkaJSONMessageDecoder",
-           "stream.kafka.consumer.factory.class.name": "org.apache.pinot.plugin.stream.kafka20.KafkaConsumerFactory",
-           "stream.kafka.broker.list": "%s", "stream.kafka.consumer.prop.auto.offset.reset": "smallest",
-           "realtime.segment.flush.threshold.rows": "100000", "realtime.segment.flush.threshold.time": "24h"}},
-         "tenants": {}, "metadata": {}}
-        """.formatted(pinot.kafka()));
+    pinot.addRealtimeTable("plays", "played_at", "plays", 100_000, "24h");
 
     // Plays of days 0..2; the lake holds days 0, 1 and half of day 2; Pinot holds day 2 onwards (all of it).
     List<Play> plays = new ArrayList<>();

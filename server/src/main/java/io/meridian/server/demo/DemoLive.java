@@ -57,18 +57,7 @@ public final class DemoLive implements AutoCloseable {
            "dateTimeFieldSpecs": [{"name": "played_at", "dataType": "TIMESTAMP", "format": "1:MILLISECONDS:EPOCH",
              "granularity": "1:MILLISECONDS"}]}
           """);
-      pinot.addTable("""
-          {"tableName": "plays", "tableType": "REALTIME",
-           "segmentsConfig": {"timeColumnName": "played_at", "replicasPerPartition": "1", "schemaName": "plays"},
-           "tableIndexConfig": {"streamConfigs": {"streamType": "kafka", "stream.kafka.consumer.type": "lowlevel",
-             "stream.kafka.topic.name": "plays",
-             "stream.kafka.decoder.class.name": "org.apache.pinot.plugin.stream.kafka.KafkaJSONMessageDecoder",
-             "stream.kafka.consumer.factory.class.name":
-               "org.apache.pinot.plugin.stream.kafka20.KafkaConsumerFactory",
-             "stream.kafka.broker.list": "%s", "stream.kafka.consumer.prop.auto.offset.reset": "smallest",
-             "realtime.segment.flush.threshold.rows": "500000", "realtime.segment.flush.threshold.time": "6h"}},
-           "tenants": {}, "metadata": {}}
-          """.replace("%s", pinot.kafka()));
+      pinot.addRealtimeTable("plays", "played_at", TOPIC, 500_000, "6h");
       DemoLive live = new DemoLive(pinot, plays.rows());
       live.streamer.start();
       return live;

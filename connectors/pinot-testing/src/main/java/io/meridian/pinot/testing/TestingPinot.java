@@ -147,6 +147,29 @@ public final class TestingPinot implements AutoCloseable {
     send("POST", controller().resolve("/tables"), tableConfigJson);
   }
 
+  /**
+   * Adds a REALTIME table {@code table} (with the schema of the same name, time column {@code timeColumn}) consuming
+   * JSON events from {@code topic} on this cluster's Kafka: low-level consumer, from the earliest offset; a segment is
+   * committed after {@code flushRows} rows or {@code flushTime} (Pinot's spelling, such as {@code 6h}, its default).
+   */
+  public void addRealtimeTable(String table, String timeColumn, String topic, int flushRows, String flushTime) {
+    addTable(String.format(java.util.Locale.ROOT, """
+        {"tableName": "%s", "tableType": "REALTIME",
+         "segmentsConfig": {"timeColumnName": "%s", "replicasPerPartition": "1", "schemaName": "%s"},
+         "tableIndexConfig": {"streamConfigs": {
+           "streamType": "kafka",
+           "stream.kafka.consumer.type": "lowlevel",
+           "stream.kafka.topic.name": "%s",
+           "stream.kafka.decoder.class.name": "org.apache.pinot.plugin.stream.kafka.KafkaJSONMessageDecoder",
+           "stream.kafka.consumer.factory.class.name": "org.apache.pinot.plugin.stream.kafka20.KafkaConsumerFactory",
+           "stream.kafka.broker.list": "%s",
+           "stream.kafka.consumer.prop.auto.offset.reset": "smallest",
+           "realtime.segment.flush.threshold.rows": "%d",
+           "realtime.segment.flush.threshold.time": "%s"}},
+         "tenants": {}, "metadata": {}}
+        """, table, timeColumn, table, topic, kafka(), flushRows, flushTime));
+  }
+
   /** Deletes a table of one type ({@code OFFLINE} or {@code REALTIME}) with its segments. */
   public void dropTable(String table, String type) {
     send("DELETE", controller().resolve("/tables/" + table + "?type=" + type), null);

@@ -7,18 +7,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import io.meridian.spi.TableDiscovery;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
 import org.apache.calcite.schema.Table;
-import org.apache.calcite.schema.lookup.IgnoreCaseLookup;
-import org.apache.calcite.schema.lookup.LikePattern;
 import org.apache.calcite.schema.lookup.Lookup;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The tables of a Pinot source, as the controller lists them (an OFFLINE and a REALTIME table of one name are one
@@ -29,11 +24,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (the data source refuses), since queries go to the broker over HTTP ({@link PinotToEnumerableConverter}).
  */
 final class PinotSchema extends JdbcSchema {
-  private static final long REDISCOVER_AFTER_NANOS = 5_000_000_000L;
 
   private final PinotClient client;
-  private volatile Map<String, PinotTable> tables;
-  private volatile long discoveredAt;
+  private final TableDiscovery<PinotTable> discovery = new TableDiscovery<>(this::discover);
 
   PinotSchema(PinotClient client, PinotConvention convention) {
     super(NO_JDBC, PinotSqlDialect.INSTANCE, convention, null, null);
@@ -46,42 +39,17 @@ final class PinotSchema extends JdbcSchema {
 
   @Override
   public Lookup<Table> tables() {
-    return new IgnoreCaseLookup<>() {
-      @Override
-      public @Nullable Table get(String name) {
-        Table table = discovered(false).get(name);
-        if (table == null && System.nanoTime() - discoveredAt > REDISCOVER_AFTER_NANOS) {
-          table = discovered(true).get(name);
-        }
-        return table;
-      }
-
-      @Override
-      public Set<String> getNames(LikePattern pattern) {
-        return discovered(false).keySet().stream().filter(pattern.matcher()::apply).collect(Collectors.toSet());
-      }
-    };
+    return discovery.lookup();
   }
 
-  private Map<String, PinotTable> discovered(boolean refresh) {
-    Map<String, PinotTable> current = tables;
-    if (current != null && !refresh) {
-      return current;
+  /** The tables the controller lists now; a table found before keeps its instance (and its cached schema). */
+  private Map<String, PinotTable> discover(Map<String, PinotTable> previous) {
+    Map<String, PinotTable> found = new LinkedHashMap<>();
+    for (String name : client.tables()) {
+      PinotTable known = previous.get(name);
+      found.put(name, known != null ? known : new PinotTable(this, name));
     }
-    synchronized (this) {
-      if (tables != null && !refresh) {
-        return tables;
-      }
-      Map<String, PinotTable> found = new LinkedHashMap<>();
-      List<String> names = client.tables();
-      for (String name : names) {
-        PinotTable known = tables == null ? null : tables.get(name);
-        found.put(name, known != null ? known : new PinotTable(this, name));
-      }
-      tables = Map.copyOf(found);
-      discoveredAt = System.nanoTime();
-      return tables;
-    }
+    return found;
   }
 
   /** A data source that is never used: Pinot is queried over HTTP. */

@@ -102,26 +102,7 @@ final class TestingPinotTables {
          "dateTimeFieldSpecs": [
            {"name": "ts", "dataType": "TIMESTAMP", "format": "1:MILLISECONDS:EPOCH", "granularity": "1:MILLISECONDS"}]}
         """);
-    pinot.addTable(realtimeTable("events", "events", EVENTS_TOPIC, pinot.kafka()));
-  }
-
-  /** A REALTIME table config consuming JSON events from a Kafka topic, low-level consumer, from the start. */
-  static String realtimeTable(String table, String schema, String topic, String kafka) {
-    return """
-        {"tableName": "%s", "tableType": "REALTIME",
-         "segmentsConfig": {"timeColumnName": "ts", "replicasPerPartition": "1", "schemaName": "%s"},
-         "tableIndexConfig": {"streamConfigs": {
-           "streamType": "kafka",
-           "stream.kafka.consumer.type": "lowlevel",
-           "stream.kafka.topic.name": "%s",
-           "stream.kafka.decoder.class.name": "org.apache.pinot.plugin.stream.kafka.KafkaJSONMessageDecoder",
-           "stream.kafka.consumer.factory.class.name": "org.apache.pinot.plugin.stream.kafka20.KafkaConsumerFactory",
-           "stream.kafka.broker.list": "%s",
-           "stream.kafka.consumer.prop.auto.offset.reset": "smallest",
-           "realtime.segment.flush.threshold.rows": "100000",
-           "realtime.segment.flush.threshold.time": "24h"}},
-         "tenants": {}, "metadata": {}}
-        """.formatted(table, schema, topic, kafka);
+    pinot.addRealtimeTable("events", "ts", EVENTS_TOPIC, 100_000, "24h");
   }
 
   private static void writeCsv(Path file, List<Order> orders) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -24,8 +23,6 @@ import org.apache.calcite.schema.Schema;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.Table;
-import org.apache.calcite.schema.lookup.IgnoreCaseLookup;
-import org.apache.calcite.schema.lookup.LikePattern;
 import org.apache.calcite.schema.lookup.Lookup;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
@@ -55,14 +52,13 @@ public class SourceJdbcSchema extends JdbcSchema {
 
   private static final Set<String> TABLE_TYPES =
       Set.of("TABLE", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE", "PARTITIONED TABLE", "BASE TABLE");
-  private static final long REDISCOVER_AFTER_NANOS = 5_000_000_000L;
 
   private final String sourceName;
   private final ColumnTypeMapper typeMapper;
   private final RowCounter rowCounter;
   private final Function<SQLException, RuntimeException> failure;
-  private volatile Map<String, Table> tables;
-  private volatile long discoveredAt;
+  private final io.meridian.spi.TableDiscovery<Table> discovery =
+      new io.meridian.spi.TableDiscovery<>(this::discover);
 
   public SourceJdbcSchema(String sourceName, DataSource dataSource, SqlDialect dialect, JdbcConvention convention,
       @Nullable String schema, ColumnTypeMapper typeMapper, RowCounter rowCounter,
@@ -80,53 +76,28 @@ public class SourceJdbcSchema extends JdbcSchema {
 
   @Override
   public Lookup<Table> tables() {
-    return new IgnoreCaseLookup<>() {
-      @Override
-      public @Nullable Table get(String name) {
-        Table table = discovered(false).get(name);
-        if (table == null && System.nanoTime() - discoveredAt > REDISCOVER_AFTER_NANOS) {
-          table = discovered(true).get(name);
-        }
-        return table;
-      }
-
-      @Override
-      public Set<String> getNames(LikePattern pattern) {
-        return discovered(false).keySet().stream().filter(pattern.matcher()::apply).collect(Collectors.toSet());
-      }
-    };
+    return discovery.lookup();
   }
 
-  /** The tables found in the source, discovering them on first use (and when {@code refresh}). */
-  private Map<String, Table> discovered(boolean refresh) {
-    Map<String, Table> current = tables;
-    if (current != null && !refresh) {
-      return current;
-    }
-    synchronized (this) {
-      if (tables != null && !refresh) {
-        return tables;
-      }
-      Map<String, Table> found = new LinkedHashMap<>();
-      try (Connection connection = dataSource.getConnection()) {
-        DatabaseMetaData metaData = connection.getMetaData();
-        try (ResultSet rs = metaData.getTables(catalog, schema, "%", null)) {
-          while (rs.next()) {
-            String type = rs.getString(4);
-            if (type != null && TABLE_TYPES.contains(type.toUpperCase(Locale.ROOT))) {
-              String name = rs.getString(3);
-              found.put(name, new SourceJdbcTable(this, rs.getString(1), rs.getString(2), name,
-                  type.toUpperCase(Locale.ROOT).contains("VIEW") ? Schema.TableType.VIEW : Schema.TableType.TABLE));
-            }
+  /** The tables the source lists now, through its JDBC metadata. */
+  private Map<String, Table> discover(Map<String, Table> previous) {
+    Map<String, Table> found = new LinkedHashMap<>();
+    try (Connection connection = dataSource.getConnection()) {
+      DatabaseMetaData metaData = connection.getMetaData();
+      try (ResultSet rs = metaData.getTables(catalog, schema, "%", null)) {
+        while (rs.next()) {
+          String type = rs.getString(4);
+          if (type != null && TABLE_TYPES.contains(type.toUpperCase(Locale.ROOT))) {
+            String name = rs.getString(3);
+            found.put(name, new SourceJdbcTable(this, rs.getString(1), rs.getString(2), name,
+                type.toUpperCase(Locale.ROOT).contains("VIEW") ? Schema.TableType.VIEW : Schema.TableType.TABLE));
           }
         }
-      } catch (SQLException e) {
-        throw failure.apply(e);
       }
-      tables = Map.copyOf(found);
-      discoveredAt = System.nanoTime();
-      return tables;
+    } catch (SQLException e) {
+      throw failure.apply(e);
     }
+    return found;
   }
 
   @Override
