@@ -140,7 +140,8 @@ public final class MeridianEngine implements AutoCloseable {
       }
     });
     this.plans = new PlanCache<>(config.planner().planCacheSize());
-    this.program = MeridianPrograms.standard(config.planner().exhaustiveJoinLimit());
+    this.program = MeridianPrograms.standard(config.planner().exhaustiveJoinLimit(),
+        config.planner().runtimeFilterMaxKeys());
     BY_ROOT.put(rootSchema, this);
     this.metrics = CacheMetrics.register(this);
   }

@@ -17,6 +17,7 @@ import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.rules.JoinPushThroughJoinRule;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
+import io.meridian.planner.runtime.RuntimeFilterProgram;
 
 /**
  * The optimization programs Meridian plans with.
@@ -43,15 +44,21 @@ public final class MeridianPrograms {
 
   private MeridianPrograms() {}
 
-  /** Calcite's standard program with join ordering bounded as described above. */
-  public static Program standard(int exhaustiveJoinLimit) {
+  /**
+   * Calcite's standard program with join ordering bounded as described above; then, on the physical plan, hash joins
+   * build their smaller input ({@link HashJoinBuildSide}) and runtime filters are placed ({@link RuntimeFilterProgram};
+   * {@code runtimeFilterMaxKeys} 0 places none).
+   */
+  public static Program standard(int exhaustiveJoinLimit, int runtimeFilterMaxKeys) {
     return Programs.sequence(
         Programs.subQuery(DefaultRelMetadataProvider.INSTANCE),
         Programs.decorrelate(),
         Programs.measure(DefaultRelMetadataProvider.INSTANCE),
         Programs.trim(),
         new BoundedJoinOrderProgram(exhaustiveJoinLimit),
-        Programs.calc(DefaultRelMetadataProvider.INSTANCE));
+        Programs.calc(DefaultRelMetadataProvider.INSTANCE),
+        new HashJoinBuildSide(),
+        new RuntimeFilterProgram(runtimeFilterMaxKeys));
   }
 
   /** The cost-based phase: the planner's own rules, with join reordering bounded. */

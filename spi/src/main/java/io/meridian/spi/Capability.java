@@ -11,5 +11,10 @@ public enum Capability {
   /** Reads stream row by row (bounded memory) instead of buffering the whole result. */
   STREAMING,
   /** A running query can be cancelled at the source. */
-  CANCEL
+  CANCEL,
+  /**
+   * Filters whose values are known only at execution: the keys of a join's build side, applied to the source's scan
+   * before it is read ({@link RuntimeFilter}).
+   */
+  RUNTIME_FILTER
 }

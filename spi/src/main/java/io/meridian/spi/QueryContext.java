@@ -2,6 +2,8 @@ package io.meridian.spi;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,6 +21,7 @@ public final class QueryContext {
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final List<Cancellable> running = new ArrayList<>();
   private volatile ErrorCode cancelReason;
+  private final Map<Integer, RuntimeFilter> runtimeFilters = new ConcurrentHashMap<>();
 
   /** Something at a source that can be stopped, such as a JDBC statement. */
   @FunctionalInterface
@@ -90,6 +93,24 @@ public final class QueryContext {
   /** Why the query was cancelled ({@link ErrorCode#QUERY_CANCELLED} or {@link ErrorCode#QUERY_TIMEOUT}), or null. */
   public ErrorCode cancelReason() {
     return cancelReason;
+  }
+
+  /**
+   * Publishes the values of a runtime filter, replacing those of an earlier execution of the same plan. Called by a
+   * join's build side when it has read all its rows, before the probe side's source query starts.
+   */
+  public void publish(RuntimeFilter filter) {
+    runtimeFilters.put(filter.id(), filter);
+  }
+
+  /** Forgets the values of runtime filter {@code id}: its build side is being read again. */
+  public void withdraw(int id) {
+    runtimeFilters.remove(id);
+  }
+
+  /** The values of runtime filter {@code id} of the running plan, or null when its build side has not published. */
+  public RuntimeFilter runtimeFilter(int id) {
+    return runtimeFilters.get(id);
   }
 
   private static void cancelQuietly(Cancellable work) {

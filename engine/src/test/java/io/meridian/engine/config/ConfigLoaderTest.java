@@ -43,7 +43,7 @@ class ConfigLoaderTest {
             url: jdbc:duckdb:/tmp/x.db
             password: ${MISSING:-fallback}
         server: { host: 0.0.0.0, port: 9999, serialization: json, connection-idle-timeout: 30s, max-connections: 10 }
-        planner: { plan-cache-size: 10, exhaustive-join-limit: 2, query-timeout: 5m }
+        planner: { plan-cache-size: 10, exhaustive-join-limit: 2, query-timeout: 5m, runtime-filter-max-keys: 50 }
         model: { path: models }
         default-schema: lake_db
         """);
@@ -58,7 +58,7 @@ class ConfigLoaderTest {
     assertEquals("fallback", config.sources().get(1).password());
     assertEquals(new ServerConfig("0.0.0.0", 9999, ServerConfig.Serialization.JSON, Duration.ofSeconds(30), 10),
         config.server());
-    assertEquals(new PlannerConfig(10, 2, Duration.ofMinutes(5)), config.planner());
+    assertEquals(new PlannerConfig(10, 2, Duration.ofMinutes(5), 50), config.planner());
     assertEquals(Optional.of(Path.of("/etc/meridian/models")), config.modelPath());
     assertEquals("lake_db", config.defaultSchema());
     assertTrue(!pg.toString().contains("s3cret"), "toString must not print the password");
@@ -75,7 +75,7 @@ class ConfigLoaderTest {
         """);
     assertEquals(new ServerConfig("127.0.0.1", 8765, ServerConfig.Serialization.PROTOBUF, Duration.ofMinutes(10), 200),
         config.server());
-    assertEquals(new PlannerConfig(1000, 1, Duration.ZERO), config.planner());
+    assertEquals(new PlannerConfig(1000, 1, Duration.ZERO, 100_000), config.planner());
     SourceConfig s = config.sources().get(0);
     assertEquals(1000, s.fetchSize());
     assertEquals(new PoolConfig(8, Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(30)), s.pool());

@@ -1,10 +1,15 @@
 package io.meridian.connector.jdbc;
 
+import io.meridian.spi.Capability;
+import io.meridian.spi.RuntimeFilter;
+import io.meridian.spi.RuntimeFilterTarget;
 import io.meridian.spi.SourceQueryNode;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
+import org.apache.calcite.adapter.jdbc.JdbcRules;
+import org.apache.calcite.adapter.jdbc.JdbcTableScan;
 import org.apache.calcite.adapter.jdbc.JdbcToEnumerableConverter;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
@@ -19,12 +24,14 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexUtil;
 
 /**
  * The boundary where a JDBC source's part of a plan ends. It executes exactly as Calcite's
  * {@link JdbcToEnumerableConverter} does, and adds to EXPLAIN the source name and the SQL text that will be sent.
  */
-public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter implements SourceQueryNode {
+public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter
+    implements SourceQueryNode, RuntimeFilterTarget {
   SourceToEnumerableConverter(RelOptCluster cluster, RelTraitSet traits, RelNode input) {
     super(cluster, traits, input);
   }
@@ -111,6 +118,39 @@ public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter
         return visited instanceof Sort ? visited : visited.accept(cast);
       }
     });
+  }
+
+  /**
+   * Places runtime filter {@code id} in the source's plan, directly on the table scan that column {@code column}
+   * comes from (where the lake also plans files with it), when the source takes runtime filters.
+   */
+  @Override
+  public RelNode withRuntimeFilter(int column, int id) {
+    SourceJdbcConvention convention = (SourceJdbcConvention) getInput().getConvention();
+    if (!convention.support().capabilities().contains(Capability.RUNTIME_FILTER)) {
+      return null;
+    }
+    RelNode filtered = RuntimeFilterTarget.trace(getInput(), column, new RuntimeFilterTarget.Leaf() {
+      @Override
+      public boolean isLeaf(RelNode node) {
+        return node instanceof JdbcTableScan
+            || node instanceof JdbcRules.JdbcFilter filter && filter.getInput() instanceof JdbcTableScan;
+      }
+
+      @Override
+      public RelNode filter(RelNode node, int c) {
+        RexBuilder rexBuilder = node.getCluster().getRexBuilder();
+        RelNode scan = node instanceof JdbcTableScan ? node : ((JdbcRules.JdbcFilter) node).getInput();
+        RexNode marker = rexBuilder.makeCall(RuntimeFilter.OPERATOR, rexBuilder.makeLiteral(id,
+            node.getCluster().getTypeFactory().createSqlType(SqlTypeName.INTEGER)),
+            rexBuilder.makeInputRef(scan, c));
+        RexNode condition = node instanceof JdbcRules.JdbcFilter filter
+            ? RexUtil.composeConjunction(rexBuilder, List.of(filter.getCondition(), marker))
+            : marker;
+        return new JdbcRules.JdbcFilter(node.getCluster(), scan.getTraitSet(), scan, condition);
+      }
+    });
+    return filtered == null ? null : copy(getTraitSet(), List.of(filtered));
   }
 
   /** Shown only in EXPLAIN (not in the digest, which must stay cheap), hence {@code explain} and not {@code explainTerms}. */

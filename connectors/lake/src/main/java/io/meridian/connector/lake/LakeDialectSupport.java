@@ -2,13 +2,16 @@ package io.meridian.connector.lake;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.meridian.connector.jdbc.JdbcDialectSupport;
+import io.meridian.spi.Capability;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import org.apache.calcite.adapter.jdbc.JdbcRules;
 import org.apache.calcite.adapter.jdbc.JdbcTableScan;
@@ -73,12 +76,21 @@ final class LakeDialectSupport implements JdbcDialectSupport {
         if (visited instanceof JdbcRules.JdbcFilter filter && filter.getInput() instanceof JdbcTableScan scan
             && scan.jdbcTable instanceof LakeTable table) {
           LakeTable planned = table.withFilter(IcebergFilters.convert(filter.getCondition(), scan.getRowType(),
-              filter.getCluster().getRexBuilder()));
+              filter.getCluster().getRexBuilder()))
+              .withRuntimeFilters(LakeRuntimeFilters.onScan(filter.getCondition(), scan.getRowType()));
           return filter.copy(filter.getTraitSet(), LakeJdbcTable.rescan(scan, planned), filter.getCondition());
         }
         return visited;
       }
     });
+  }
+
+  /** The lake takes runtime filters (dynamic filtering): see {@link LakeRuntimeFilters}. */
+  @Override
+  public Set<Capability> capabilities() {
+    Set<Capability> capabilities = EnumSet.copyOf(JdbcDialectSupport.super.capabilities());
+    capabilities.add(Capability.RUNTIME_FILTER);
+    return capabilities;
   }
 
   @Override
@@ -87,6 +99,7 @@ final class LakeDialectSupport implements JdbcDialectSupport {
     if (scansInSql.isEmpty()) {
       return sql;
     }
+    sql = LakeRuntimeFilters.resolve(connection, sql);
     Map<String, LakeScans.Planned> planned = new LinkedHashMap<>();
     scansInSql.forEach((token, spec) -> planned.put(token, scans.plan(spec)));
     StringBuilder comment = new StringBuilder("/* lake scans:");

@@ -32,6 +32,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableScan;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Types;
 
@@ -138,10 +139,13 @@ final class LakeScans {
     } else if (spec.asOfMillis().isPresent()) {
       scan = scan.asOfTime(spec.asOfMillis().get());
     }
-    scan = scan.filter(spec.filter());
+    // The runtime filters' ranges, when the running query's join build sides published them, narrow planning too.
+    Expression filter = LakeRuntimeFilters.planningFilter(spec, scan.schema());
+    scan = scan.filter(filter);
     Schema schema = scan.schema();
     Snapshot snapshot = scan.snapshot();
-    String cacheKey = spec.encode() + "@" + (snapshot == null ? "none" : snapshot.snapshotId()) + "#" + schema.schemaId();
+    String cacheKey = spec.withFilter(filter).encode() + "@" + (snapshot == null ? "none" : snapshot.snapshotId())
+        + "#" + schema.schemaId();
     Planned cached = planned.get(cacheKey);
     if (cached != null) {
       return cached;
@@ -170,8 +174,10 @@ final class LakeScans {
         "lake table " + spec.table() + " (Iceberg, format v" + formatVersion(table) + "), snapshot "
             + (snapshot == null ? "none (empty table)" : snapshot.snapshotId()
                 + (spec.snapshotId().isPresent() || spec.asOfMillis().isPresent() ? " (pinned)" : " (current)")),
-        "planning filter: " + spec.filter());
+        "planning filter: " + filter);
     List<String> after = new ArrayList<>();
+    spec.runtimeFilters().forEach((id, column) -> after.add("runtime filter " + id + " on " + column
+        + ": the join's build-side keys, sent when the query runs (their range also narrows this planning)"));
     after.add("deletes applied: " + (positionDeletes + equalityDeletes == 0 ? "none"
         : positionDeletes + " position delete file(s), " + equalityDeletes + " equality delete file(s), as anti-joins"));
     if (staged.count() > 0) {

@@ -134,11 +134,12 @@ final class LakeSchema extends JdbcSchema implements VersionedSchema {
 
   private LakeScanSpec pinned(LakeScanSpec spec, String pin) {
     if (pin.chars().allMatch(Character::isDigit) && !pin.isEmpty()) {
-      return new LakeScanSpec(spec.table(), Optional.of(Long.parseLong(pin)), Optional.empty(), spec.filter());
+      return new LakeScanSpec(spec.table(), Optional.of(Long.parseLong(pin)), Optional.empty(), spec.filter(),
+          spec.runtimeFilters());
     }
     try {
       return new LakeScanSpec(spec.table(), Optional.empty(), Optional.of(Instant.parse(pin).toEpochMilli()),
-          spec.filter());
+          spec.filter(), spec.runtimeFilters());
     } catch (DateTimeParseException e) {
       throw new MeridianException(ErrorCode.VALIDATION_ERROR, "table '" + spec.table() + "@" + pin + "': after @ "
           + "give a snapshot id or an instant such as 2024-06-01T00:00:00Z");

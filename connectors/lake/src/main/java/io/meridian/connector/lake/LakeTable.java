@@ -46,6 +46,12 @@ final class LakeTable extends LakeJdbcTable {
     return new LakeTable(jdbcSchema, catalog, scans, spec.withFilter(filter));
   }
 
+  /** The same table, with runtime filters (by id, on the named columns) narrowing its planning at execution. */
+  LakeTable withRuntimeFilters(java.util.Map<Integer, String> runtimeFilters) {
+    return runtimeFilters.isEmpty() ? this
+        : new LakeTable(jdbcSchema, catalog, scans, spec.withRuntimeFilters(runtimeFilters));
+  }
+
   @Override
   public SqlIdentifier tableName() {
     return new SqlIdentifier(List.of(LakeScanSpec.MARKER, spec.encode()), SqlParserPos.ZERO);

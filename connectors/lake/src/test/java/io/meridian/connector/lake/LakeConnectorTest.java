@@ -224,7 +224,7 @@ class LakeConnectorTest {
       LakeScans scans = new LakeScans(new LakeCatalog("lake", Optional.of(lake.catalog()),
           lake.namespace(), Optional.empty()), new org.sqlite.SQLiteDataSource());
       LakeScans.Planned planned = scans.plan(new LakeScanSpec(TestingLakeTables.SNAPSHOTS,
-          Optional.of(s.snapshotId()), Optional.empty(), Expressions.alwaysTrue()));
+          Optional.of(s.snapshotId()), Optional.empty(), Expressions.alwaysTrue(), java.util.Map.of()));
       String header = planned.details(java.util.OptionalLong.empty()).get(0);
       assertTrue(header.contains(s.snapshotId() + " (pinned)"), header);
       assertEquals(IndependentReader.readAtSnapshot(t, s.snapshotId()).size(), planned.dataFiles().stream()
