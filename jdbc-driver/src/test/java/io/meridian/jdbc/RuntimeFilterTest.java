@@ -165,6 +165,26 @@ class RuntimeFilterTest {
         + " WHERE p.category = 'c5'"), lake.stream().mapToLong(Sent::rows).sum());
   }
 
+  /**
+   * Outer joins whose right input is the larger get their inputs swapped, so the lake's rows stream and the small
+   * side is hashed (a left join becomes a right join of the swapped inputs); rows without a partner stay.
+   */
+  @Test
+  void outerJoinsHashTheSmallerSideAndKeepTheirUnmatchedRows() throws Exception {
+    String on = " ON s.product_id = p.id AND s.amount > 90";
+    for (String sql : List.of(
+        "SELECT p.category, count(s.line_id), count(*) FROM pg.products p LEFT JOIN lake.sales s" + on
+            + " GROUP BY p.category",
+        "SELECT p.category, count(s.line_id), count(*) FROM lake.sales s RIGHT JOIN pg.products p" + on
+            + " GROUP BY p.category",
+        "SELECT count(p.id), count(s.line_id), count(*) FROM pg.products p FULL JOIN lake.sales s" + on)) {
+      String plan = explain(config, sql);
+      assertTrue(Pattern.compile("EnumerableHashJoin\\([^\\n]*\\n\\s*SourceQuery\\(source=\\[lake\\]")
+          .matcher(plan).find(), plan);
+      assertEquals(postgres(sql), meridian(config, sql, new ArrayList<>()), sql);
+    }
+  }
+
   /** A date dimension's keys narrow Iceberg's planning: only the month's partition is read. */
   @Test
   void dateKeysPruneTheLakesFiles() throws Exception {

@@ -1,7 +1,9 @@
 package io.meridian.planner;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableCalc;
 import org.apache.calcite.adapter.enumerable.EnumerableHashJoin;
 import org.apache.calcite.plan.RelOptLattice;
@@ -22,17 +24,23 @@ import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.tools.Program;
 
 /**
- * Makes each inner hash join build its smaller input.
+ * Makes each hash join build its smaller input.
  *
  * <p>Why: Calcite's {@code EnumerableHashJoin} hashes its right input and streams its left one, but its cost model
  * charges {@code n log n} for the left input, so a two-way join comes out with the small (filtered) side on the left:
  * the large side is held in memory, and a runtime filter (which flows from the build side to the probe side's source)
  * cannot reduce what the large side reads. Joins of more tables are ordered by {@code LoptOptimizeJoinRule}, which
- * already puts the largest input first. This pass, on the physical plan, swaps the inputs of an inner hash join whose
- * right input is estimated larger than its left, and restores the column order with a projection. Joins whose output
+ * already puts the largest input first. This pass, on the physical plan, swaps the inputs of a hash join (inner, left,
+ * right or full: a left join of the swapped inputs is a right join) whose right input is estimated larger than its
+ * left, and restores the column order with a projection. (The semantic layer joins a fact table to its dimensions
+ * with left joins; without this, a large fact table's rows were all held in a hash table.) Joins whose output
  * order matters (a collation the plan relies on) are left alone: the probe side's order is what a hash join keeps.
  */
 public final class HashJoinBuildSide implements Program {
+  /** Join types whose inputs can trade places: a left join becomes a right join of the swapped inputs, and back. */
+  private static final Set<JoinRelType> SWAPPABLE = EnumSet.of(JoinRelType.INNER, JoinRelType.LEFT,
+      JoinRelType.RIGHT, JoinRelType.FULL);
+
   @Override
   public RelNode run(RelOptPlanner planner, RelNode rel, RelTraitSet requiredOutputTraits,
       List<RelOptMaterialization> materializations, List<RelOptLattice> lattices) {
@@ -48,7 +56,7 @@ public final class HashJoinBuildSide implements Program {
       inputs.add(swapped);
     }
     RelNode current = changed ? node.copy(node.getTraitSet(), inputs) : node;
-    if (!(current instanceof EnumerableHashJoin join) || join.getJoinType() != JoinRelType.INNER) {
+    if (!(current instanceof EnumerableHashJoin join) || !SWAPPABLE.contains(join.getJoinType())) {
       return current;
     }
     RelCollation collation = join.getTraitSet().getTrait(RelCollationTraitDef.INSTANCE);
@@ -71,7 +79,7 @@ public final class HashJoinBuildSide implements Program {
       }
     });
     EnumerableHashJoin swapped = EnumerableHashJoin.create(join.getRight(), join.getLeft(), condition,
-        join.getVariablesSet(), JoinRelType.INNER);
+        join.getVariablesSet(), join.getJoinType().swap());
     RexBuilder rexBuilder = join.getCluster().getRexBuilder();
     RexProgramBuilder program = new RexProgramBuilder(swapped.getRowType(), rexBuilder);
     for (int i = 0; i < leftCount + rightCount; i++) {
