@@ -11,19 +11,15 @@ import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Calc;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinRelType;
-import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
-import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.rex.RexProgram;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.tools.Program;
 
@@ -42,10 +38,7 @@ import org.apache.calcite.tools.Program;
  * (a whole dimension) would send every key of the dimension, which removes nothing where a foreign key holds and
  * costs the source a semi-join on every row.
  *
- * <p>How far down a key is traced: through projections that pass the column through, filters, group keys of
- * aggregates, sorts without a limit, both inputs of unions, and the inputs of joins whose output keeps the column's
- * rows exactly (either side of an inner join; the left side of left, semi and anti joins; the right of right
- * joins). Filtering there removes exactly the rows the join above would drop.
+ * <p>How far down a key is traced: see {@link RuntimeFilterTarget#trace}.
  */
 public final class RuntimeFilterProgram implements Program {
   private final int maxKeys;
@@ -82,6 +75,8 @@ public final class RuntimeFilterProgram implements Program {
         inputs.add(placed);
       }
       RelNode current = changed ? node.copy(node.getTraitSet(), inputs) : node;
+      // Only inner joins: Calcite's hash semi-join opens its probe side first and reads its build side on the first
+      // probe row, too late for a filter on the probe side's source query.
       return current instanceof EnumerableHashJoin join && join.getJoinType() == JoinRelType.INNER
           ? filter(join)
           : current;
