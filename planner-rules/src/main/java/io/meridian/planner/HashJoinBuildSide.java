@@ -1,6 +1,5 @@
 package io.meridian.planner;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +11,7 @@ import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
@@ -47,27 +47,28 @@ public final class HashJoinBuildSide implements Program {
     return swap(rel);
   }
 
-  private static RelNode swap(RelNode node) {
-    List<RelNode> inputs = new ArrayList<>();
-    boolean changed = false;
-    for (RelNode input : node.getInputs()) {
-      RelNode swapped = swap(input);
-      changed |= swapped != input;
-      inputs.add(swapped);
-    }
-    RelNode current = changed ? node.copy(node.getTraitSet(), inputs) : node;
-    if (!(current instanceof EnumerableHashJoin join) || !SWAPPABLE.contains(join.getJoinType())) {
-      return current;
-    }
+  private static RelNode swap(RelNode root) {
+    return root.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode other) {
+        RelNode visited = super.visit(other);
+        return visited instanceof EnumerableHashJoin join && SWAPPABLE.contains(join.getJoinType())
+            ? swapped(join) : visited;
+      }
+    });
+  }
+
+  /** The join with the smaller input built, or the join itself. */
+  private static RelNode swapped(EnumerableHashJoin join) {
     RelCollation collation = join.getTraitSet().getTrait(RelCollationTraitDef.INSTANCE);
     if (collation != null && !collation.getFieldCollations().isEmpty()) {
-      return current;
+      return join;
     }
     RelMetadataQuery mq = join.getCluster().getMetadataQuery();
     Double left = mq.getRowCount(join.getLeft());
     Double right = mq.getRowCount(join.getRight());
     if (left == null || right == null || right <= left) {
-      return current;
+      return join;
     }
     int leftCount = join.getLeft().getRowType().getFieldCount();
     int rightCount = join.getRight().getRowType().getFieldCount();

@@ -10,6 +10,7 @@ import org.apache.calcite.plan.RelOptMaterialization;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Calc;
 import org.apache.calcite.rel.core.Filter;
@@ -63,23 +64,20 @@ public final class RuntimeFilterProgram implements Program {
       this.maxKeys = maxKeys;
     }
 
-    RelNode place(RelNode node) {
-      if (node instanceof RuntimeFilterTarget) {
-        return node;
-      }
-      List<RelNode> inputs = new ArrayList<>();
-      boolean changed = false;
-      for (RelNode input : node.getInputs()) {
-        RelNode placed = place(input);
-        changed |= placed != input;
-        inputs.add(placed);
-      }
-      RelNode current = changed ? node.copy(node.getTraitSet(), inputs) : node;
-      // Only inner joins: Calcite's hash semi-join opens its probe side first and reads its build side on the first
-      // probe row, too late for a filter on the probe side's source query.
-      return current instanceof EnumerableHashJoin join && join.getJoinType() == JoinRelType.INNER
-          ? filter(join)
-          : current;
+    RelNode place(RelNode root) {
+      return root.accept(new RelHomogeneousShuttle() {
+        @Override
+        public RelNode visit(RelNode other) {
+          if (other instanceof RuntimeFilterTarget) {
+            return other; // a source's part of the plan: no Meridian joins below
+          }
+          RelNode visited = super.visit(other);
+          // Only inner joins: Calcite's hash semi-join opens its probe side first and reads its build side on the
+          // first probe row, too late for a filter on the probe side's source query.
+          return visited instanceof EnumerableHashJoin join && join.getJoinType() == JoinRelType.INNER
+              ? filter(join) : visited;
+        }
+      });
     }
 
     private RelNode filter(EnumerableHashJoin join) {
