@@ -234,7 +234,8 @@ public final class SsbBenchmark {
       Seam seam = null;
       if (hybrid != null) {
         seam = seamCheck(duckDb, warm, warmEngine, meridianTables);
-        progress.accept("Seam check (rows and revenue per order date, Meridian's hybrid against DuckDB): " + (seam.difference().isEmpty() ? "same answer as DuckDB" : seam.difference())
+        progress.accept("Seam check (rows and revenue per order date, Meridian's hybrid against DuckDB): "
+            + (seam.difference().isEmpty() ? "same answer as DuckDB" : seam.difference())
             + "; Meridian read lo_orderdate >= " + seam.boundary() + " from Pinot");
       }
       List<QueryOutcome> outcomes = new ArrayList<>();

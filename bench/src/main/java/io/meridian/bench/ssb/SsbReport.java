@@ -55,7 +55,7 @@ final class SsbReport {
 
   /**
    * The real-time part as it ran: rows in Pinot, the seconds Pinot took to start and to ingest them, and the seam
-   * check's outcome ("" when Meridian's rows per order date around the boundary equal DuckDB's) and the boundary
+   * check's outcome ("" when Meridian's rows and revenue per order date equal DuckDB's) and the boundary
    * Meridian used, as seen in the SQL it sent to Pinot (-1 when not seen).
    */
   record Hybrid(long pinotRows, double startSeconds, double loadSeconds, String seam, long boundary) {}
@@ -125,17 +125,19 @@ final class SsbReport {
     if (hybrid != null) {
       b.append(String.format(Locale.ROOT, "- Meridian's `lineorder` is the hybrid table `%s`: history in the Iceberg"
           + " table `ssb.%s` (order dates up to %s, %,d rows in %d files, %d of them shared with `ssb.lineorder`),"
-          + " the last %d days in a Pinot %s REALTIME table fed through Kafka, which holds the last %d days (%s to"
-          + " %s, %,d rows: a week overlapping the lake, which the hybrid must read from the lake only). The"
+          + " the last %d days in a Pinot 0.11 REALTIME table fed through Kafka, which holds the last %d days (%s"
+          + " to %s, %,d rows: a week overlapping the lake, which the hybrid must read from the lake only). The"
           + " boundary is read from the lake's snapshot when each query is planned (expected `lo_orderdate` >= %d"
-          + " from Pinot; the SQL Meridian sent to Pinot said >= %s). Pinot started in %.0f s (beside PostgreSQL and the data) and ingested its rows in %.1f s."
-          + " The other engines read all of `lineorder`. Seam check (rows and revenue per order date, every date,"
-          + " through the hybrid against DuckDB): %s.\n", SsbHybrid.HYBRID_TABLE,
-          SsbData.LINEORDER_HISTORY.name(), SsbHybrid.HISTORY_LAST_DAY, data.historyRows(), data.historyFiles(),
-          data.historySharedFiles(), SsbHybrid.FRESH_DAYS, "0.11", SsbHybrid.PINOT_DAYS, SsbHybrid.PINOT_FIRST_DAY,
-          SsbGenerator.LAST_ORDER_DATE, hybrid.pinotRows(), SsbGenerator.dateKey(SsbHybrid.HISTORY_LAST_DAY) + 1,
-          hybrid.boundary() < 0 ? "nothing" : String.valueOf(hybrid.boundary()),
-          hybrid.startSeconds(), hybrid.loadSeconds(), hybrid.seam().isEmpty() ? "**same answer**" : "**" + hybrid.seam().replace("|", "\\|") + "**"));
+          + " from Pinot; the SQL Meridian sent to Pinot said >= %s). Pinot started in %.0f s (beside PostgreSQL"
+          + " and the data) and ingested its rows in %.1f s. The other engines read all of `lineorder`. Seam check"
+          + " (rows and revenue per order date, every date, through the hybrid against DuckDB): %s.\n",
+          SsbHybrid.HYBRID_TABLE, SsbData.LINEORDER_HISTORY.name(), SsbHybrid.HISTORY_LAST_DAY, data.historyRows(),
+          data.historyFiles(), data.historySharedFiles(), SsbHybrid.FRESH_DAYS, SsbHybrid.PINOT_DAYS,
+          SsbHybrid.PINOT_FIRST_DAY, SsbGenerator.LAST_ORDER_DATE, hybrid.pinotRows(),
+          SsbGenerator.dateKey(SsbHybrid.HISTORY_LAST_DAY) + 1,
+          hybrid.boundary() < 0 ? "nothing" : String.valueOf(hybrid.boundary()), hybrid.startSeconds(),
+          hybrid.loadSeconds(), hybrid.seam().isEmpty() ? "**same answer**"
+              : "**" + hybrid.seam().replace("|", "\\|") + "**"));
     }
     b.append("- Engines: DuckDB ").append(environment.duckDb()).append(" (in-process, `read_parquet` over the Iceberg"
         + " table's current data files, dimensions loaded from the generated files; ")
@@ -202,7 +204,8 @@ final class SsbReport {
         + " `lineorder` and the boundary, but not the joins, so it returns every fresh row that passes them." : "")
         + "\n\n");
     b.append("| query | lake returned | lake needed | lake returned / needed | Pinot returned | Pinot needed"
-        + " | PostgreSQL returned | PostgreSQL needed | result rows |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + " | PostgreSQL returned | PostgreSQL needed | result rows |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (SsbBenchmark.QueryOutcome o : outcomes) {
       SsbBenchmark.SourceRows s = o.sources();
       b.append("| ").append(o.query().id()).append(" | ").append(count(s.lakeReturned())).append(" | ")

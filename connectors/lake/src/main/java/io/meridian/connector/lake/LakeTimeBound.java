@@ -61,9 +61,8 @@ public record LakeTimeBound(OptionalLong snapshotId, Kind kind, OptionalLong max
     Table iceberg = schema.catalog().icebergTable(table).orElseThrow(() -> new MeridianException(
         ErrorCode.UNKNOWN_TABLE, "source '" + lake.name() + "' has no Iceberg table '" + table + "'"));
     Snapshot snapshot = iceberg.currentSnapshot();
-    Types.NestedField field = (snapshot == null ? Optional.<org.apache.iceberg.Schema>empty()
-        : Optional.ofNullable(iceberg.schemas().get(snapshot.schemaId()))).orElse(iceberg.schema())
-        .findField(column);
+    Types.NestedField field = Optional.ofNullable(snapshot).map(s -> iceberg.schemas().get(s.schemaId()))
+        .orElse(iceberg.schema()).findField(column);
     Kind kind = field == null ? null : switch (field.type().typeId()) {
       case TIMESTAMP -> Kind.TIMESTAMP;
       case DATE -> Kind.DATE;

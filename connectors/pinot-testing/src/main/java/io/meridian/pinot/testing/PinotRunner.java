@@ -38,9 +38,10 @@ import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
  * (ports; the process halts after its lifetime, default an hour). It prints
  * {@code @@meridian READY} once every part is up, then reads commands, one a line, from standard input:
  * {@code produce <topic> <json>} sends one event to Kafka and answers {@code @@meridian OK};
- * {@code produce-file <topic> <path>} sends each line of a file as one event and answers {@code @@meridian OK <events>}
- * once Kafka acknowledged them all; {@code topic <name> <partitions>} creates a topic. End of input stops the process (the parent died or closed it): the process halts rather than
- * shutting down ZooKeeper in order, because Pinot's participants retry a missing ZooKeeper forever.
+ * {@code produce-file <topic> <path>} sends each line of a file as one event and answers
+ * {@code @@meridian OK <events>} once Kafka acknowledged them all; {@code topic <name> <partitions>} creates a topic.
+ * End of input stops the process (the parent died or closed it): the process halts rather than shutting down
+ * ZooKeeper in order, because Pinot's participants retry a missing ZooKeeper forever.
  */
 public final class PinotRunner {
   private PinotRunner() {}
