@@ -24,9 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +50,8 @@ public final class SsbBenchmark {
   static final String WARM = "Meridian embedded (warm)";
   static final String COLD = "Meridian embedded (cold)";
   static final String REMOTE = "Meridian remote (warm)";
+  /** The real-time part, as the report names it when skipped. */
+  static final String HYBRID = "Hybrid lineorder (lake history + Pinot)";
   static final int QUERY_TIMEOUT_SECONDS = 900;
 
   private SsbBenchmark() {}
@@ -58,10 +65,20 @@ public final class SsbBenchmark {
     }
   }
 
-  /** Rows Meridian's sources returned for a query, against the rows the query needs from each. */
-  record SourceRows(long lakeReturned, long lakeNeeded, long pgReturned, long pgNeeded) {
+  /**
+   * Rows Meridian's sources returned for a query, against the rows the query needs from each (-1: unknown, or, for
+   * Pinot, not read: the real-time part was skipped). With the hybrid, the lake is needed for the rows up to the
+   * boundary and Pinot for those after it.
+   */
+  record SourceRows(long lakeReturned, long lakeNeeded, long pinotReturned, long pinotNeeded, long pgReturned,
+      long pgNeeded) {
     SourceRows unknownReturned() {
-      return new SourceRows(-1, lakeNeeded, -1, pgNeeded);
+      return new SourceRows(-1, lakeNeeded, -1, pinotNeeded, -1, pgNeeded);
+    }
+
+    /** Every source returned exactly the rows needed from it. */
+    boolean exact() {
+      return lakeReturned == lakeNeeded && pinotReturned == pinotNeeded && pgReturned == pgNeeded;
     }
   }
 
@@ -115,19 +132,49 @@ public final class SsbBenchmark {
     List<AutoCloseable> resources = new ArrayList<>();
     Thread hook = new Thread(() -> closeAll(resources));
     Runtime.getRuntime().addShutdownHook(hook);
+    // Pinot takes 15-25 s to start: in the background, while PostgreSQL starts and the data is made or found.
+    CompletableFuture<SsbHybrid.Started> pinotStart = options.runs("hybrid")
+        ? SsbHybrid.start(folder.resolve("pinot")) : null;
     try {
       SsbData data = SsbData.open(folder, options.scaleFactor(), progress);
       resources.add(data);
       progress.accept(String.format(Locale.ROOT, "lineorder: %,d rows, %,d files in %d partitions, %.1f MB",
           data.lineorderRows(), data.lineorderFiles().size(), data.partitions(), data.lineorderBytes() / 1e6));
-      // TODO(real-time store): once Pinot lands, load the most recent days of lineorder into Pinot here and declare
-      // lineorder as a hybrid table (lake history + Pinot fresh part) in the Meridian configuration below; see
-      // SsbConfig.HYBRID_HOOK.
-      SsbMicro.ensureNarrowTable(data);
-      Path warmConfig = SsbConfig.write(folder, data, "meridian-warm.yaml", true);
-      Path coldConfig = SsbConfig.write(folder, data, "meridian-cold.yaml", false);
-
       Map<String, String> skipped = new LinkedHashMap<>();
+      SsbHybrid hybrid = null;
+      if (pinotStart != null) {
+        progress.accept("Waiting for Pinot ...");
+        SsbHybrid.Started started = null;
+        try {
+          started = pinotStart.join();
+        } catch (CompletionException | CancellationException e) {
+          String why = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+          skipped.put(HYBRID, "Pinot could not start: " + firstLine(why) + "; Meridian read lineorder from the lake");
+          progress.accept("Hybrid lineorder skipped: Pinot could not start: " + why);
+        }
+        if (started != null) {
+          try {
+            hybrid = SsbHybrid.load(started, data, progress);
+            resources.add(0, hybrid);
+          } catch (RuntimeException e) {
+            skipped.put(HYBRID, "could not start: " + firstLine(e.getMessage())
+                + "; Meridian read lineorder from the lake");
+            progress.accept("Hybrid lineorder skipped: " + e.getMessage());
+          }
+        }
+      } else {
+        skipped.put(HYBRID, "skipped on request (--skip hybrid); Meridian read lineorder from the lake");
+      }
+      if (hybrid != null) {
+        progress.accept(String.format(Locale.ROOT, "Meridian's lineorder: %s = lake.%s (%,d rows, order dates up to"
+            + " %s) + pinot.%s (%,d rows from %s; the boundary is read from the lake)", SsbHybrid.HYBRID_TABLE,
+            SsbData.LINEORDER_HISTORY.name(), data.historyRows(), SsbHybrid.HISTORY_LAST_DAY, SsbHybrid.TABLE,
+            hybrid.rows(), SsbHybrid.PINOT_FIRST_DAY));
+      }
+      SsbMicro.ensureNarrowTable(data);
+      Path warmConfig = SsbConfig.write(folder, data, "meridian-warm.yaml", true, hybrid);
+      Path coldConfig = SsbConfig.write(folder, data, "meridian-cold.yaml", false, hybrid);
+
       List<Engine> engines = new ArrayList<>();
       Engine duckDb = duckDb(data);
       resources.add(0, duckDb.connection());
@@ -156,7 +203,7 @@ public final class SsbBenchmark {
       } else {
         skipped.put(TRINO, "skipped on request (--skip trino)");
       }
-      UnaryOperator<String> meridianTables = t -> t.equals("lineorder") ? "lake.lineorder" : "pg." + t;
+      UnaryOperator<String> meridianTables = meridianTables(hybrid != null);
       long opening = System.nanoTime();
       Connection warm = DriverManager.getConnection(MeridianServer.embeddedUrl(warmConfig));
       resources.add(0, warm);
@@ -184,15 +231,23 @@ public final class SsbBenchmark {
       }
 
       MeridianEngine warmEngine = MeridianEngine.shared(warmConfig);
+      Seam seam = null;
+      if (hybrid != null) {
+        seam = seamCheck(duckDb, warm, warmEngine, meridianTables);
+        progress.accept("Seam check (rows and revenue per order date, Meridian's hybrid against DuckDB): "
+            + (seam.difference().isEmpty() ? "same answer as DuckDB" : seam.difference())
+            + "; Meridian read lo_orderdate >= " + seam.boundary() + " from Pinot");
+      }
       List<QueryOutcome> outcomes = new ArrayList<>();
       for (SsbQuery query : SsbQuery.ALL) {
-        outcomes.add(runQuery(query, engines, duckDb, warm, warmEngine, options.runs(), progress));
+        outcomes.add(runQuery(query, engines, duckDb, warm, warmEngine, options.runs(), hybrid != null, progress));
       }
       SsbMicro.Results micro = null;
       String microFailure = null;
       if (options.runs("micro")) {
         try {
-          micro = SsbMicro.run(data, warmConfig, coldConfig, server, options.loadSeconds(), progress);
+          micro = SsbMicro.run(data, warmConfig, coldConfig, server, options.loadSeconds(), meridianTables,
+              progress);
         } catch (SQLException | RuntimeException e) {
           // The query results stand; the report says the micro-benchmarks failed, and the exit code is 1.
           microFailure = e.toString();
@@ -202,15 +257,71 @@ public final class SsbBenchmark {
       String loadAfter = SsbReport.loadAverage();
       return new SsbReport(options, SsbReport.Environment.current(duckDbVersion(duckDb.connection())), data,
           engineStartMillis, engines.stream().map(Engine::name).toList(), skipped, outcomes, micro, loadBefore,
-          loadAfter, trino != null ? TrinoServer.VERSION : null, microFailure);
+          loadAfter, trino != null ? TrinoServer.VERSION : null, microFailure, hybrid, seam);
     } finally {
       closeAll(resources);
+      if (pinotStart != null) {
+        // A Pinot that started after the run failed (or was never loaded) is stopped too; stopping twice is harmless.
+        pinotStart.thenAccept(SsbHybrid.Started::stop);
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
         // Shutting down already.
       }
     }
+  }
+
+  /** The seam check's outcome: "" when the answers agreed, else how they differ; the boundary seen, or -1. */
+  record Seam(String difference, long boundary) {}
+
+  private static final Pattern PINOT_BOUNDARY = Pattern.compile("\"lo_orderdate\" >= (\\d+)");
+
+  /**
+   * The hybrid's seam, checked day by day: rows and revenue per order date, every date, through Meridian's hybrid
+   * table and through DuckDB. Days the lake and Pinot both hold must be counted once, and no day may be lost, so the
+   * answers must be equal. (The SSB queries check the seam only through their sums; this checks every day.) Also
+   * reads the boundary Meridian used from the SQL it sent to Pinot (the only filter on {@code lo_orderdate} there).
+   */
+  static Seam seamCheck(Engine duckDb, Connection meridian, MeridianEngine engine,
+      UnaryOperator<String> meridianTables) {
+    UnaryOperator<String> sql = table -> "SELECT lo_orderdate, count(*) AS line_count, sum(lo_revenue) AS revenue"
+        + " FROM " + table + " GROUP BY lo_orderdate";
+    List<String> sentToPinot = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      ResultRows reference = rows(duckDb.connection(), sql.apply(duckDb.tables().apply("lineorder")));
+      ResultRows answer;
+      try (AutoCloseable ignored = engine.queryLog().listen((source, query) -> {
+        if (source.equals(SsbConfig.PINOT)) {
+          sentToPinot.add(query);
+        }
+      })) {
+        answer = rows(meridian, sql.apply(meridianTables.apply("lineorder")));
+      }
+      long boundary = -1;
+      for (String query : sentToPinot) {
+        Matcher m = PINOT_BOUNDARY.matcher(query);
+        if (m.find()) {
+          boundary = Long.parseLong(m.group(1));
+        }
+      }
+      String difference = reference.difference(answer);
+      return new Seam(difference.isEmpty() ? "" : "WRONG ANSWER: " + difference, boundary);
+    } catch (SQLException e) {
+      return new Seam("failed: " + e.getSQLState() + " " + firstLine(e.getMessage()), -1);
+    } catch (Exception e) {
+      return new Seam("failed: " + e, -1);
+    }
+  }
+
+  /** How Meridian's runs name the five tables: {@code lineorder} is the hybrid table, or the lake's without it. */
+  static UnaryOperator<String> meridianTables(boolean hybrid) {
+    String lineorder = hybrid ? SsbHybrid.HYBRID_TABLE : SsbConfig.LAKE + ".lineorder";
+    return t -> t.equals("lineorder") ? lineorder : SsbConfig.PG + "." + t;
+  }
+
+  private static String firstLine(String text) {
+    return text == null ? "" : text.lines().findFirst().orElse("");
   }
 
   private static void closeAll(List<AutoCloseable> resources) {
@@ -253,7 +364,7 @@ public final class SsbBenchmark {
   }
 
   static QueryOutcome runQuery(SsbQuery query, List<Engine> engines, Engine duckDb, Connection warm,
-      MeridianEngine warmEngine, int runs, Consumer<String> progress) {
+      MeridianEngine warmEngine, int runs, boolean hybrid, Consumer<String> progress) {
     progress.accept("Query " + query.id() + " ...");
     String duckDbSql = query.sql(duckDb.tables());
     ResultRows reference;
@@ -264,7 +375,7 @@ public final class SsbBenchmark {
       for (Engine engine : engines) {
         failed.put(engine.name(), EngineRun.failed(engine.name(), "DuckDB (the reference) failed: " + e.getMessage()));
       }
-      return new QueryOutcome(query, duckDbSql, 0, failed, new SourceRows(-1, -1, -1, -1));
+      return new QueryOutcome(query, duckDbSql, 0, failed, new SourceRows(-1, -1, -1, -1, -1, -1));
     }
     Map<String, String> differences = new LinkedHashMap<>();
     Map<String, List<Double>> plans = new LinkedHashMap<>();
@@ -282,7 +393,7 @@ public final class SsbBenchmark {
           try (AutoCloseable ignored = warmEngine.queryLog().listen(counter)) {
             answer = rows(engine.connection(), sql);
           }
-          sources = counter.against(query, duckDb);
+          sources = counter.against(query, duckDb, hybrid);
         } else {
           answer = rows(engine.connection(), sql);
         }
@@ -320,16 +431,19 @@ public final class SsbBenchmark {
           run.totalMedian(), run.planMedian(), run.correct() ? "same answer as DuckDB" : run.difference()));
     }
     if (sources == null) {
-      sources = new SourceRowCounter().against(query, duckDb).unknownReturned();
+      sources = new SourceRowCounter().against(query, duckDb, hybrid).unknownReturned();
     }
-    progress.accept(String.format(Locale.ROOT, "  rows to Meridian: lake %,d (needed %,d), PostgreSQL %,d (needed %,d)",
-        sources.lakeReturned(), sources.lakeNeeded(), sources.pgReturned(), sources.pgNeeded()));
+    progress.accept(String.format(Locale.ROOT, "  rows to Meridian: lake %,d (needed %,d), %sPostgreSQL %,d"
+        + " (needed %,d)", sources.lakeReturned(), sources.lakeNeeded(), hybrid ? String.format(Locale.ROOT,
+        "Pinot %,d (needed %,d), ", sources.pinotReturned(), sources.pinotNeeded()) : "", sources.pgReturned(),
+        sources.pgNeeded()));
     return new QueryOutcome(query, duckDbSql, reference.rows().size(), result, sources);
   }
 
   /** Counts the rows each of Meridian's sources returned (planning statistics queries aside). */
   static final class SourceRowCounter implements SourceQueryListener {
     private final AtomicLong lake = new AtomicLong();
+    private final AtomicLong pinot = new AtomicLong();
     private final AtomicLong pg = new AtomicLong();
 
     @Override
@@ -340,15 +454,26 @@ public final class SsbBenchmark {
       if (sql != null && sql.contains("pg_catalog.")) {
         return; // planning statistics, not the query's data
       }
-      (source.equals(SsbConfig.LAKE) ? lake : pg).addAndGet(rows);
+      (source.equals(SsbConfig.LAKE) ? lake : source.equals(SsbConfig.PINOT) ? pinot : pg).addAndGet(rows);
     }
 
-    /** The counts, with the rows the query needs from each source, counted by DuckDB (-1 when unknown). */
-    SourceRows against(SsbQuery query, Engine duckDb) {
+    /**
+     * The counts, with the rows the query needs from each source, counted by DuckDB (-1 when unknown). With the
+     * hybrid, the lake is needed for the {@code lineorder} rows up to the last day of its history and Pinot for the
+     * rows after it (Pinot also holds a week before the boundary, which no query needs from it).
+     */
+    SourceRows against(SsbQuery query, Engine duckDb, boolean hybrid) {
       long lakeNeeded = -1;
+      long pinotNeeded = -1;
       long pgNeeded = -1;
       try {
-        lakeNeeded = count(duckDb.connection(), query.neededFactRowsSql(duckDb.tables()));
+        if (hybrid) {
+          int last = SsbGenerator.dateKey(SsbHybrid.HISTORY_LAST_DAY);
+          lakeNeeded = count(duckDb.connection(), query.neededFactRowsSql(duckDb.tables(), "lo_orderdate <= " + last));
+          pinotNeeded = count(duckDb.connection(), query.neededFactRowsSql(duckDb.tables(), "lo_orderdate > " + last));
+        } else {
+          lakeNeeded = count(duckDb.connection(), query.neededFactRowsSql(duckDb.tables()));
+        }
         long dimensions = 0;
         for (String sql : query.neededDimensionRowsSql(duckDb.tables()).values()) {
           dimensions += count(duckDb.connection(), sql);
@@ -357,7 +482,7 @@ public final class SsbBenchmark {
       } catch (SQLException e) {
         // Reported as unknown.
       }
-      return new SourceRows(lake.get(), lakeNeeded, pg.get(), pgNeeded);
+      return new SourceRows(lake.get(), lakeNeeded, hybrid ? pinot.get() : -1, pinotNeeded, pg.get(), pgNeeded);
     }
   }
 

@@ -4,37 +4,38 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The Meridian configurations the SSB benchmark writes beside its data: source {@code pg} (PostgreSQL database
  * {@code ssb}: the dimensions), source {@code lake} (the Iceberg JDBC catalog in PostgreSQL database {@code iceberg}:
- * {@code lineorder}), and an SSB semantic model. "Warm" keeps Meridian's plan cache (the default); "cold" disables it
- * ({@code planner.plan-cache-size: 0}), so every prepare plans from scratch, and its connection asks for no result
- * cache ({@code cacheMode=off}). Warm runs leave the result cache on, but it cannot answer them: source {@code pg}
- * declares no freshness, so answers that read it are never reused (the cache has its own benchmark).
+ * {@code lineorder} and {@code lineorder_history}), and an SSB semantic model. With the real-time part
+ * ({@link SsbHybrid}), also source {@code pinot} (the Pinot table {@code lineorder}: the most recent order dates) and
+ * source {@code hybrid} whose table {@code lineorder} is {@code lake.lineorder_history} before the boundary and
+ * {@code pinot.lineorder} from it, split on {@code lo_orderdate}; the model's {@code lineorder} then reads it.
+ * "Warm" keeps Meridian's plan cache (the default); "cold" disables it ({@code planner.plan-cache-size: 0}), so every
+ * prepare plans from scratch, and its connection asks for no result cache ({@code cacheMode=off}). Warm runs leave the
+ * result cache on, but it cannot answer them: source {@code pg} declares no freshness, so answers that read it are
+ * never reused (the cache has its own benchmark).
  */
 public final class SsbConfig {
   public static final String LAKE = "lake";
   public static final String PG = "pg";
+  public static final String PINOT = "pinot";
+  public static final String HYBRID = "hybrid";
   /** DuckDB's memory limit, for the lake source and the direct DuckDB alike. */
   public static final String MEMORY_LIMIT = "2GB";
 
-  /**
-   * Where the real-time store joins the benchmark. Once Meridian has a Pinot source and hybrid tables, the harness
-   * loads the most recent days of {@code lineorder} into Pinot (and only the older ones into Iceberg), adds a
-   * {@code kind: pinot} source here, and declares {@code lineorder} as a hybrid of the two, with the boundary date;
-   * the engines that are not Meridian keep reading all of {@code lineorder}. Not built yet: the real-time store is
-   * being built in parallel.
-   */
-  public static final String HYBRID_HOOK = "";
-
   private SsbConfig() {}
 
-  /** Writes {@code name} (and the model folder) into {@code folder}; returns the configuration file. */
-  static Path write(Path folder, SsbData data, String name, boolean planCache) throws IOException {
+  /**
+   * Writes {@code name} (and the model folder) into {@code folder}; returns the configuration file. With
+   * {@code hybrid} (null when the real-time part is skipped), Meridian's {@code lineorder} is the hybrid table.
+   */
+  static Path write(Path folder, SsbData data, String name, boolean planCache, SsbHybrid hybrid) throws IOException {
     Path model = folder.resolve("model");
     Files.createDirectories(model);
-    Files.writeString(model.resolve("ssb.yaml"), MODEL, StandardCharsets.UTF_8);
+    Files.writeString(model.resolve("ssb.yaml"), model(hybrid != null), StandardCharsets.UTF_8);
     int threads = Runtime.getRuntime().availableProcessors();
     String yaml = "# Written by the SSB benchmark (io.meridian.bench.ssb.SsbBenchmark) on each run.\n"
         + "sources:\n"
@@ -62,7 +63,7 @@ public final class SsbConfig {
         + "    pool:\n"
         + "      max-size: 16\n"
         + "      connection-timeout: 300s\n"
-        + HYBRID_HOOK
+        + (hybrid == null ? "" : hybridSources(hybrid))
         + "planner:\n"
         + "  plan-cache-size: " + (planCache ? 1000 : 0) + "\n"
         + "model:\n"
@@ -73,13 +74,45 @@ public final class SsbConfig {
     return file;
   }
 
-  /** The SSB star as a semantic model: measures on lineorder, the dimensions' attributes reachable from it. */
-  static final String MODEL = """
+  /**
+   * The Pinot source and the hybrid source over it and the lake history. Pinot may return every fresh row of a query
+   * (no LIMIT, no aggregate below the joins), so {@code max-rows} is the largest allowed: the cap is for answers
+   * Meridian would otherwise cut, not for the benchmark's scale factors.
+   */
+  private static String hybridSources(SsbHybrid hybrid) {
+    return "  - name: " + PINOT + "\n"
+        + "    kind: pinot\n"
+        + "    pinot:\n"
+        + "      controller: \"" + hybrid.controller() + "\"\n"
+        + "      broker: \"" + hybrid.broker() + "\"\n"
+        + "      query-timeout: " + SsbBenchmark.QUERY_TIMEOUT_SECONDS + "s\n"
+        + "      max-rows: 10000000\n"
+        + "  - name: " + HYBRID + "\n"
+        + "    kind: hybrid\n"
+        + "    hybrid:\n"
+        + "      tables:\n"
+        + "        - name: " + SsbHybrid.TABLE + "\n"
+        + "          history: " + LAKE + "." + SsbData.LINEORDER_HISTORY.name() + "\n"
+        + "          recent: " + PINOT + "." + SsbHybrid.TABLE + "\n"
+        + "          time-column: lo_orderdate\n";
+  }
+
+  /** The model; its {@code lineorder} reads the hybrid table or, without the real-time part, the lake table. */
+  static String model(boolean hybrid) {
+    return String.format(Locale.ROOT, MODEL, hybrid ? SsbHybrid.HYBRID_TABLE : LAKE + ".lineorder",
+        hybrid ? "hybrid; history in the lake (Iceberg), the last days in Pinot" : "lake, Iceberg");
+  }
+
+  /**
+   * The SSB star as a semantic model: measures on lineorder, the dimensions' attributes reachable from it. A format:
+   * {@code lineorder}'s source and the words of its description go in.
+   */
+  private static final String MODEL = """
       # The Star Schema Benchmark as a semantic model (written by the SSB benchmark).
       tables:
         - name: lineorder
-          source: lake.lineorder
-          description: One row per order line (lake, Iceberg).
+          source: %s
+          description: One row per order line (%s).
           dimensions:
             - name: lo_shipmode
             - name: lo_orderpriority

@@ -28,13 +28,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -46,13 +49,26 @@ import org.postgresql.copy.CopyIn;
  * {@code iceberg} of the same server (so Meridian's lake source and Trino's Iceberg connector read the same table),
  * and the dimensions as {@code |}-separated text files for DuckDB.
  *
+ * <p>Beside it, the history of Meridian's hybrid {@code lineorder} ({@link SsbHybrid}): the Iceberg table
+ * {@code ssb.lineorder_history}, every row ordered up to {@link SsbHybrid#HISTORY_LAST_DAY}. It shares
+ * {@code ssb.lineorder}'s data files of the months before that day's month (the same files, listed in both tables'
+ * metadata: nothing is copied) and holds one file of its own with that month's rows up to that day. Since files are
+ * shared, {@code ssb.lineorder}'s snapshots must never be expired, nor either table dropped with purge.
+ *
  * <p>Data of the same scale factor and generator version is reused: a run writes the table {@code ssb_info} last,
- * and a later run that finds it skips generation. Anything else is dropped and written again.
+ * and a later run that finds it skips generation. Anything else is dropped and written again. The history table is
+ * made when missing (also over data an earlier version of the harness wrote) or when it ends on another day; its
+ * last day is the table property {@value #HISTORY_LAST_DAY_PROPERTY}, set last.
  */
 public final class SsbData implements AutoCloseable {
   /** The Iceberg catalog's name: the same as Meridian's lake source, which opens the catalog under its own name. */
   public static final String CATALOG = "lake";
   public static final TableIdentifier LINEORDER = TableIdentifier.of(Namespace.of("ssb"), "lineorder");
+  /** The history of Meridian's hybrid {@code lineorder}: order dates up to {@link SsbHybrid#HISTORY_LAST_DAY}. */
+  public static final TableIdentifier LINEORDER_HISTORY = TableIdentifier.of(Namespace.of("ssb"),
+      "lineorder_history");
+  /** The history table's property holding its last order date (yyyymmdd), set once the table is complete. */
+  static final String HISTORY_LAST_DAY_PROPERTY = "meridian.ssb.history-last-day";
   public static final String USER = "postgres";
 
   private final EmbeddedPostgres postgres;
@@ -62,6 +78,9 @@ public final class SsbData implements AutoCloseable {
   private long lineorderRows;
   private long lineorderBytes;
   private int partitions;
+  private long historyRows;
+  private int historyFiles;
+  private int historySharedFiles;
   private boolean reused;
   private Duration loadTime = Duration.ZERO;
 
@@ -150,6 +169,21 @@ public final class SsbData implements AutoCloseable {
     return partitions;
   }
 
+  /** Rows of the hybrid's history table ({@code ssb.lineorder_history}). */
+  public long historyRows() {
+    return historyRows;
+  }
+
+  /** Data files of the history table. */
+  public int historyFiles() {
+    return historyFiles;
+  }
+
+  /** Of the history table's data files, those it shares with {@code ssb.lineorder}. */
+  public int historySharedFiles() {
+    return historySharedFiles;
+  }
+
   public boolean reused() {
     return reused;
   }
@@ -176,6 +210,7 @@ public final class SsbData implements AutoCloseable {
       load(progress);
       loadTime = Duration.ofNanos(System.nanoTime() - started);
     }
+    ensureHistory(progress);
     describeLake();
     try (Connection c = connect("ssb"); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT load_millis FROM ssb_info")) {
@@ -325,6 +360,62 @@ public final class SsbData implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes {@code ssb.lineorder_history} unless it is there, complete, and ends on {@link SsbHybrid#HISTORY_LAST_DAY}:
+   * one commit listing {@code ssb.lineorder}'s files of the months before that day's month, one commit of a new file
+   * with that month's rows up to that day (read from {@code ssb.lineorder}'s file of the month), then the property
+   * that says it is complete. A table in any other state is dropped first, without purging (its files may be shared).
+   */
+  private void ensureHistory(Consumer<String> progress) {
+    int lastDay = SsbGenerator.dateKey(SsbHybrid.HISTORY_LAST_DAY);
+    int lastMonth = lastDay / 100 * 100; // the partition value of truncate(100, lo_orderdate)
+    Catalog catalog = catalog();
+    try {
+      if (catalog.tableExists(LINEORDER_HISTORY)) {
+        Table history = catalog.loadTable(LINEORDER_HISTORY);
+        if (String.valueOf(lastDay).equals(history.properties().get(HISTORY_LAST_DAY_PROPERTY))) {
+          return;
+        }
+        catalog.dropTable(LINEORDER_HISTORY, false);
+      }
+      long started = System.nanoTime();
+      Table full = catalog.loadTable(LINEORDER);
+      LakeWriter writer = LakeWriter.create(catalog);
+      var schema = SsbSchema.LINEORDER.icebergSchema();
+      Table history = writer.createTable(LINEORDER_HISTORY, schema, SsbSchema.lineorderSpec(schema));
+      AppendFiles shared = history.newAppend();
+      int files = 0;
+      // With their column statistics: the hybrid's boundary is read from the files' upper bounds.
+      try (CloseableIterable<FileScanTask> tasks = full.newScan().includeColumnStats().planFiles()) {
+        for (FileScanTask task : tasks) {
+          Integer month = task.file().partition().get(0, Integer.class);
+          if (month < lastMonth) {
+            shared.appendFile(task.file().copy());
+            files++;
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      shared.commit();
+      try (CloseableIterable<Record> rows = IcebergGenerics.read(full)
+          .where(Expressions.and(Expressions.greaterThanOrEqual("lo_orderdate", lastMonth),
+              Expressions.lessThanOrEqual("lo_orderdate", lastDay)))
+          .build()) {
+        writer.appendRecords(history, rows);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      history.refresh();
+      history.updateProperties().set(HISTORY_LAST_DAY_PROPERTY, String.valueOf(lastDay)).commit();
+      progress.accept(String.format(Locale.ROOT, "  lineorder_history (order dates up to %s) made in %.1f s: %d files"
+          + " shared with lineorder, the rest of its last month written anew", SsbHybrid.HISTORY_LAST_DAY,
+          (System.nanoTime() - started) / 1e9, files));
+    } finally {
+      closeQuietly(catalog);
+    }
+  }
+
   private void describeLake() {
     Catalog catalog = catalog();
     try {
@@ -347,6 +438,26 @@ public final class SsbData implements AutoCloseable {
       lineorderBytes = bytes;
       lineorderRows = rows;
       partitions = parts.size();
+      java.util.Set<String> fullFiles = new java.util.HashSet<>();
+      files.forEach(f -> fullFiles.add(f.toString()));
+      Table history = catalog.loadTable(LINEORDER_HISTORY);
+      long historyRowCount = 0;
+      int historyFileCount = 0;
+      int shared = 0;
+      try (CloseableIterable<FileScanTask> tasks = history.newScan().planFiles()) {
+        for (FileScanTask task : tasks) {
+          historyRowCount += task.file().recordCount();
+          historyFileCount++;
+          if (fullFiles.contains(localPath(task.file().location()).toString())) {
+            shared++;
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      historyRows = historyRowCount;
+      historyFiles = historyFileCount;
+      historySharedFiles = shared;
     } finally {
       closeQuietly(catalog);
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The micro-benchmarks: planning time of a semantic query (first and repeated), remote fetch throughput against
@@ -47,8 +48,12 @@ public final class SsbMicro {
       double repeatedPlanP90Millis, double uncachedPlanMedianMillis, int fetchRows, double remoteRowsPerSecond,
       double remoteLargeFrameRowsPerSecond, double embeddedRowsPerSecond, double pgRowsPerSecond, LoadRun load) {}
 
+  /**
+   * Runs every micro-benchmark; {@code tables} names the tables as Meridian's query runs do (so {@code lineorder} is
+   * the hybrid table when the real-time part runs).
+   */
   static Results run(SsbData data, Path warmConfig, Path coldConfig, MeridianServer server, int loadSeconds,
-      Consumer<String> progress) throws SQLException, InterruptedException {
+      UnaryOperator<String> tables, Consumer<String> progress) throws SQLException, InterruptedException {
     progress.accept("Micro-benchmarks ...");
     String semantic = SsbConfig.SEMANTIC_QUERY;
     double first;
@@ -88,7 +93,7 @@ public final class SsbMicro {
     progress.accept(String.format(Locale.ROOT, "  fetch of %,d rows: remote %,.0f rows/s (fetch size 10000: %,.0f),"
         + " embedded %,.0f rows/s, PgJDBC %,.0f rows/s", FETCH_ROWS, remote, remoteLarge, embedded, pg));
 
-    LoadRun load = load(server, loadSeconds, progress);
+    LoadRun load = load(server, loadSeconds, tables, progress);
     return new Results(semantic, first, percentile(repeated, 50), percentile(repeated, 90),
         percentile(uncached, 50), FETCH_ROWS, remote, remoteLarge, embedded, pg, load);
   }
@@ -158,21 +163,24 @@ public final class SsbMicro {
   /** How long the load run waits, after its end, for queries still running before it cancels them. */
   static final int GRACE_SECONDS = 60;
 
-  /** The mixed query set of the load run: fast and slower queries over both sources, semantic and plain. */
-  static List<String> mix(int i) {
+  /**
+   * The mixed query set of the load run: fast and slower queries over every source, semantic and plain; {@code tables}
+   * names the tables as Meridian's query runs do.
+   */
+  static List<String> mix(int i, UnaryOperator<String> tables) {
     int key = 1 + (i * 7919) % 1000;
     return List.of(
         "SELECT c_name, c_city, c_mktsegment FROM pg.customer WHERE c_custkey = " + key,
         "SELECT p_category, count(*) FROM pg.part WHERE p_size = " + (1 + i % 50) + " GROUP BY p_category",
         LOAD_SEMANTIC_QUERY,
         SsbConfig.SEMANTIC_QUERY,
-        "SELECT lo_shipmode, sum(lo_revenue) FROM lake.lineorder WHERE lo_orderdate BETWEEN 19970101 AND 19970131"
-            + " GROUP BY lo_shipmode",
-        SsbQuery.ALL.get(2).sql(t -> t.equals("lineorder") ? "lake.lineorder" : "pg." + t));
+        "SELECT lo_shipmode, sum(lo_revenue) FROM " + tables.apply("lineorder")
+            + " WHERE lo_orderdate BETWEEN 19970101 AND 19970131 GROUP BY lo_shipmode",
+        SsbQuery.ALL.get(2).sql(tables));
   }
 
-  static LoadRun load(MeridianServer server, int seconds, Consumer<String> progress) throws SQLException,
-      InterruptedException {
+  static LoadRun load(MeridianServer server, int seconds, UnaryOperator<String> tables, Consumer<String> progress)
+      throws SQLException, InterruptedException {
     long heapBefore = usedHeapAfterGc();
     List<Connection> connections = new ArrayList<>();
     try {
@@ -193,7 +201,7 @@ public final class SsbMicro {
           try {
             int i = client;
             while (System.nanoTime() < deadline) {
-              List<String> queries = mix(i);
+              List<String> queries = mix(i, tables);
               String sql = queries.get(i % queries.size());
               long started = System.nanoTime();
               try (Statement s = c.createStatement()) {
@@ -244,7 +252,7 @@ public final class SsbMicro {
       List<Double> sorted = new ArrayList<>(latencies);
       LoadRun run = new LoadRun(CLIENTS, seconds, sorted.size(), errors.get(), unfinished, List.copyOf(samples),
           percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100), sorted.size() / (double) seconds,
-          heapBefore, heapAfter, mix(0));
+          heapBefore, heapAfter, mix(0, tables));
       progress.accept(String.format(Locale.ROOT, "  load run: %,d queries (%.1f/s), p50 %.1f ms, p99 %.1f ms,"
           + " %d errors, %d unfinished, heap %,d MB -> %,d MB", run.queries(), run.perSecond(), run.p50Millis(),
           run.p99Millis(), run.errors(), run.unfinished(), heapBefore >> 20, heapAfter >> 20));

@@ -18,20 +18,22 @@ import java.util.Set;
  * @param out {@code --out}: the results file whose SSB section is replaced
  * @param cache {@code --cache}: where the Trino server is downloaded and unpacked
  * @param trinoJava {@code --trino-java}: the JDK (24+) for Trino, or null for the default
- * @param skip {@code --skip}: engines not to run (trino, postgresql, remote, cold, micro)
+ * @param skip {@code --skip}: engines and parts not to run (trino, postgresql, remote, cold, micro, hybrid: Meridian
+ *     then reads all of lineorder from the lake, without Pinot)
  * @param loadSeconds {@code --load-seconds}: length of the concurrent load run (default 120)
  * @param command the command line, for the report
  */
 public record SsbOptions(double scaleFactor, int runs, Path data, Path out, Path cache, Path trinoJava,
     Set<String> skip, int loadSeconds, String command) {
-  public static final Set<String> SKIPPABLE = Set.of("trino", "postgresql", "remote", "cold", "micro");
+  public static final Set<String> SKIPPABLE = Set.of("trino", "postgresql", "remote", "cold", "micro", "hybrid");
 
   public static final String USAGE = """
       Usage: bench/run-ssb.sh [--sf 1] [--runs 3] [--data DIR] [--out FILE] [--cache DIR] [--trino-java JDK]
-                              [--skip trino,postgresql,remote,cold,micro] [--load-seconds 120]
+                              [--skip trino,postgresql,remote,cold,micro,hybrid] [--load-seconds 120]
       Generates Star Schema Benchmark data (dimensions in an embedded PostgreSQL, lineorder in Iceberg and
-      PostgreSQL), runs the 13 SSB queries through Meridian (embedded warm and cold, remote), DuckDB, PostgreSQL and
-      Trino 476, checks every answer against DuckDB's, runs the micro-benchmarks, and writes the SSB section of
+      PostgreSQL; for Meridian, lineorder is a hybrid of its history in Iceberg and its last days in Pinot),
+      runs the 13 SSB queries through Meridian (embedded warm and cold, remote), DuckDB, PostgreSQL and Trino 476,
+      checks every answer against DuckDB's, runs the micro-benchmarks, and writes the SSB section of
       bench/RESULTS.md. Exit code 0: every answer equal to DuckDB's; 1: a wrong answer or a failure; 2: usage.
       """;
 
@@ -74,12 +76,15 @@ public record SsbOptions(double scaleFactor, int runs, Path data, Path out, Path
           case "--trino-java" -> trinoJava = Path.of(value);
           case "--load-seconds" -> loadSeconds = Integer.parseInt(value);
           case "--skip" -> {
-            skip = value.isBlank() ? Set.of() : Set.of(value.split(","));
-            for (String s : skip) {
+            // Repeated --skip options add up: --skip trino --skip micro is --skip trino,micro.
+            Set<String> more = new java.util.LinkedHashSet<>(skip);
+            for (String s : value.isBlank() ? new String[0] : value.split(",")) {
               if (!SKIPPABLE.contains(s)) {
                 throw usage("--skip: unknown '" + s + "'; expected some of " + SKIPPABLE);
               }
+              more.add(s);
             }
+            skip = Set.copyOf(more);
           }
           default -> throw usage("unknown option " + option);
         }

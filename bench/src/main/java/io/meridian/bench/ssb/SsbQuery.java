@@ -54,6 +54,11 @@ public record SsbQuery(String id, String select, Map<String, String> dimensions,
     return "SELECT count(*)" + fromWhere(table);
   }
 
+  /** Of the rows {@link #neededFactRowsSql} counts, those that also pass {@code part}, a filter on lineorder. */
+  public String neededFactRowsSql(UnaryOperator<String> table, String part) {
+    return "SELECT count(*)" + fromWhere(table) + " AND " + part;
+  }
+
   /** For each joined dimension, the rows that pass its own filter. */
   public Map<String, String> neededDimensionRowsSql(UnaryOperator<String> table) {
     Map<String, String> sql = new LinkedHashMap<>();

@@ -51,22 +51,42 @@ final class SsbReport {
   private final String loadAfter;
   private final String trinoVersion;
   private final String microFailure;
+  private final Hybrid hybrid;
+
+  /**
+   * The real-time part as it ran: rows in Pinot, the seconds Pinot took to start and to ingest them, and the seam
+   * check's outcome ("" when Meridian's rows and revenue per order date equal DuckDB's) and the boundary
+   * Meridian used, as seen in the SQL it sent to Pinot (-1 when not seen).
+   */
+  record Hybrid(long pinotRows, double startSeconds, double loadSeconds, String seam, long boundary) {}
 
   SsbReport(SsbOptions options, Environment environment, SsbData data, double engineStartMillis,
       List<String> engines, Map<String, String> skipped, List<SsbBenchmark.QueryOutcome> outcomes,
-      SsbMicro.Results micro, String loadBefore, String loadAfter, String trinoVersion, String microFailure) {
+      SsbMicro.Results micro, String loadBefore, String loadAfter, String trinoVersion, String microFailure,
+      SsbHybrid hybrid, SsbBenchmark.Seam seam) {
     this.options = requireNonNull(options, "options is null");
     this.environment = requireNonNull(environment, "environment is null");
     this.data = requireNonNull(data, "data is null");
     this.engineStartMillis = engineStartMillis;
     this.engines = List.copyOf(engines);
-    this.skipped = Map.copyOf(skipped);
+    this.skipped = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skipped));
     this.outcomes = List.copyOf(outcomes);
     this.micro = micro;
     this.loadBefore = loadBefore;
     this.loadAfter = loadAfter;
     this.trinoVersion = trinoVersion;
     this.microFailure = microFailure;
+    this.hybrid = hybrid == null ? null : new Hybrid(hybrid.rows(), hybrid.startSeconds(), hybrid.loadSeconds(),
+        requireNonNull(seam, "seam is null").difference(), seam.boundary());
+  }
+
+  /** The real-time part as it ran, or null when it was skipped ({@link #skipped()} says why). */
+  Hybrid hybrid() {
+    return hybrid;
+  }
+
+  Map<String, String> skipped() {
+    return skipped;
   }
 
   List<SsbBenchmark.QueryOutcome> outcomes() {
@@ -75,7 +95,7 @@ final class SsbReport {
 
   /** Every engine gave DuckDB's answer to every query (skipped engines aside). */
   boolean allCorrect() {
-    return microFailure == null
+    return microFailure == null && (hybrid == null || hybrid.seam().isEmpty())
         && outcomes.stream().allMatch(o -> o.runs().values().stream().allMatch(EngineRun::correct));
   }
 
@@ -102,6 +122,23 @@ final class SsbReport {
         data.reused() ? String.format(Locale.ROOT, "generated and loaded by an earlier run in %.0f s, reused",
             data.loadTime().toMillis() / 1000.0)
             : String.format(Locale.ROOT, "generated and loaded in %.0f s", data.loadTime().toMillis() / 1000.0)));
+    if (hybrid != null) {
+      b.append(String.format(Locale.ROOT, "- Meridian's `lineorder` is the hybrid table `%s`: history in the Iceberg"
+          + " table `ssb.%s` (order dates up to %s, %,d rows in %d files, %d of them shared with `ssb.lineorder`),"
+          + " the last %d days in a Pinot 0.11 REALTIME table fed through Kafka, which holds the last %d days (%s"
+          + " to %s, %,d rows: a week overlapping the lake, which the hybrid must read from the lake only). The"
+          + " boundary is read from the lake's snapshot when each query is planned (expected `lo_orderdate` >= %d"
+          + " from Pinot; the SQL Meridian sent to Pinot said >= %s). Pinot started in %.0f s (beside PostgreSQL"
+          + " and the data) and ingested its rows in %.1f s. The other engines read all of `lineorder`. Seam check"
+          + " (rows and revenue per order date, every date, through the hybrid against DuckDB): %s.\n",
+          SsbHybrid.HYBRID_TABLE, SsbData.LINEORDER_HISTORY.name(), SsbHybrid.HISTORY_LAST_DAY, data.historyRows(),
+          data.historyFiles(), data.historySharedFiles(), SsbHybrid.FRESH_DAYS, SsbHybrid.PINOT_DAYS,
+          SsbHybrid.PINOT_FIRST_DAY, SsbGenerator.LAST_ORDER_DATE, hybrid.pinotRows(),
+          SsbGenerator.dateKey(SsbHybrid.HISTORY_LAST_DAY) + 1,
+          hybrid.boundary() < 0 ? "nothing" : String.valueOf(hybrid.boundary()), hybrid.startSeconds(),
+          hybrid.loadSeconds(), hybrid.seam().isEmpty() ? "**same answer**"
+              : "**" + hybrid.seam().replace("|", "\\|") + "**"));
+    }
     b.append("- Engines: DuckDB ").append(environment.duckDb()).append(" (in-process, `read_parquet` over the Iceberg"
         + " table's current data files, dimensions loaded from the generated files; ")
         .append(Runtime.getRuntime().availableProcessors()).append(" threads, memory limit ")
@@ -110,7 +147,9 @@ final class SsbReport {
         .append(trinoVersion != null ? "Trino " + trinoVersion + " (single node, -Xmx4G, Iceberg catalog over the"
             + " same JDBC catalog and files, PostgreSQL catalog over the same database)" : "Trino: skipped")
         .append("; Meridian embedded with the plan cache (warm) and without it (cold), and remote through its"
-            + " Avatica server in this JVM on loopback (protobuf)\n");
+            + " Avatica server in this JVM on loopback (protobuf)")
+        .append(hybrid != null ? "; for Meridian's fresh part, Pinot 0.11 (ZooKeeper, controller, broker, server"
+            + " and Kafka in one child JVM with 1 GB of heap, on loopback)\n" : "\n");
     b.append(String.format(Locale.ROOT, "- First Meridian connection (engine start): %.0f ms\n", engineStartMillis));
     skipped.forEach((engine, why) -> b.append("- ").append(engine).append(": ").append(why).append('\n'));
     b.append('\n');
@@ -142,6 +181,11 @@ final class SsbReport {
         + " every engine answered.\n\n");
 
     b.append("### Meridian's planning time (median of `prepareStatement`, ms)\n\n");
+    if (hybrid != null) {
+      b.append("Every query reads the hybrid table, and plans that read a hybrid table are never kept in the plan"
+          + " cache (each holds the boundary and lake snapshot read when it was planned): warm or cold, each"
+          + " prepare plans from scratch and reads the lake's metadata.\n\n");
+    }
     b.append("| query | embedded warm (plan cache) | embedded cold (no plan cache) | remote warm |\n"
         + "|---|---:|---:|---:|\n");
     for (SsbBenchmark.QueryOutcome o : outcomes) {
@@ -152,19 +196,25 @@ final class SsbReport {
 
     b.append("### Rows each source returned to Meridian, against the rows the query needs\n\n");
     b.append("Needed: for the lake, the `lineorder` rows that pass every filter and join of the query (counted by"
-        + " DuckDB); for PostgreSQL, the rows of each joined dimension that pass that dimension's own filters."
-        + " Returned: rows Meridian read from each source while running the query once (warm, embedded), counted"
-        + " by the connectors (`SourceQueryListener.rowsReturned`).\n\n");
-    b.append("| query | lake returned | lake needed | lake returned / needed | PostgreSQL returned"
-        + " | PostgreSQL needed |"
-        + " result rows |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        + " DuckDB)" + (hybrid != null ? String.format(Locale.ROOT, " and were ordered up to %s (the history); for"
+        + " Pinot, those ordered after it", SsbHybrid.HISTORY_LAST_DAY) : "") + "; for PostgreSQL, the rows of each"
+        + " joined dimension that pass that dimension's own filters. Returned: rows Meridian read from each source"
+        + " while running the query once (warm, embedded), counted by the connectors"
+        + " (`SourceQueryListener.rowsReturned`)." + (hybrid != null ? " Pinot takes the query's filters on"
+        + " `lineorder` and the boundary, but not the joins, so it returns every fresh row that passes them." : "")
+        + "\n\n");
+    b.append("| query | lake returned | lake needed | lake returned / needed | Pinot returned | Pinot needed"
+        + " | PostgreSQL returned | PostgreSQL needed | result rows |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (SsbBenchmark.QueryOutcome o : outcomes) {
       SsbBenchmark.SourceRows s = o.sources();
       b.append("| ").append(o.query().id()).append(" | ").append(count(s.lakeReturned())).append(" | ")
           .append(count(s.lakeNeeded())).append(" | ")
           .append(s.lakeNeeded() > 0 && s.lakeReturned() >= 0
               ? String.format(Locale.ROOT, "%.1f", s.lakeReturned() / (double) s.lakeNeeded()) : "—")
-          .append(" | ").append(count(s.pgReturned())).append(" | ").append(count(s.pgNeeded())).append(" | ")
+          .append(" | ").append(hybrid == null ? "—" : count(s.pinotReturned())).append(" | ")
+          .append(hybrid == null ? "—" : count(s.pinotNeeded())).append(" | ")
+          .append(count(s.pgReturned())).append(" | ").append(count(s.pgNeeded())).append(" | ")
           .append(o.rows()).append(" |\n");
     }
     b.append('\n');
@@ -176,9 +226,10 @@ final class SsbReport {
       b.append("### Micro-benchmarks\n\n");
       b.append(String.format(Locale.ROOT, "- **Planning a semantic query** (`%s`), embedded: first prepare %.1f ms;"
           + " repeated (plan cache) median %.3f ms, p90 %.3f ms over %d prepares; without the plan cache (cold"
-          + " configuration) median %.1f ms.\n", micro.semanticQuery(), micro.firstPlanMillis(),
+          + " configuration) median %.1f ms.%s\n", micro.semanticQuery(), micro.firstPlanMillis(),
           micro.repeatedPlanMedianMillis(), micro.repeatedPlanP90Millis(), SsbMicro.PLAN_REPEATS,
-          micro.uncachedPlanMedianMillis()));
+          micro.uncachedPlanMedianMillis(), hybrid == null ? "" : " The model's `lineorder` is the hybrid table,"
+              + " whose plans are never cached: repeated prepares plan it again."));
       b.append(String.format(Locale.ROOT, "- **Remote fetch**, %,d narrow rows (`SELECT id, v FROM pg.narrow`, two"
           + " integers; median of %d runs after a warm-up): through the Avatica server (protobuf, default fetch"
           + " size) %,.0f rows/s; with fetch size 10,000 %,.0f rows/s; embedded %,.0f rows/s; PostgreSQL's own driver"
@@ -206,8 +257,9 @@ final class SsbReport {
     b.append(targets());
     b.append('\n');
 
-    b.append("### Queries\n\nAs sent to DuckDB (Meridian reads `lake.lineorder` and `pg.<dimension>`; Trino"
-        + " `iceberg.ssb.lineorder` and `postgresql.public.<dimension>`; PostgreSQL the plain names):\n\n");
+    b.append("### Queries\n\nAs sent to DuckDB (Meridian reads `").append(hybrid != null ? SsbHybrid.HYBRID_TABLE
+        : SsbConfig.LAKE + ".lineorder").append("` and `pg.<dimension>`; Trino `iceberg.ssb.lineorder` and"
+        + " `postgresql.public.<dimension>`; PostgreSQL the plain names):\n\n");
     for (SsbBenchmark.QueryOutcome o : outcomes) {
       b.append("- ").append(o.query().id()).append(": `").append(o.duckDbSql()).append("`\n");
     }
@@ -243,14 +295,14 @@ final class SsbReport {
             : meridian / trino <= 0.5 ? "met" : "not met"));
     b.append(String.format(Locale.ROOT, "- Within 2x of DuckDB on its own files: Meridian / DuckDB = %s: **%s**.\n",
         fmtRatio(meridian / duckDb), meridian / duckDb <= 2 ? "met" : "not met"));
-    long exact = outcomes.stream().filter(o -> o.sources().lakeReturned() == o.sources().lakeNeeded()
-        && o.sources().pgReturned() == o.sources().pgNeeded()).count();
+    long exact = outcomes.stream().filter(o -> o.sources().exact()).count();
     b.append(String.format(Locale.ROOT, "- Rows from each source equal to the rows the query needs: **%s** (%d of"
         + " %d queries exact; see the table above).\n", exact == outcomes.size() ? "met" : "not met", exact,
         outcomes.size()));
     if (micro != null) {
       b.append(String.format(Locale.ROOT, "- Repeated planning of a semantic query under 5 ms at the median: %.3f ms:"
-          + " **%s**.\n", micro.repeatedPlanMedianMillis(), micro.repeatedPlanMedianMillis() < 5 ? "met" : "not met"));
+          + " **%s**%s.\n", micro.repeatedPlanMedianMillis(), micro.repeatedPlanMedianMillis() < 5 ? "met" : "not met",
+          hybrid == null ? "" : " (over the hybrid table, whose plans are not cached)"));
       double r = micro.remoteRowsPerSecond() / micro.pgRowsPerSecond();
       double rl = micro.remoteLargeFrameRowsPerSecond() / micro.pgRowsPerSecond();
       b.append(String.format(Locale.ROOT, "- Remote fetch at least half of PostgreSQL's own driver: %.2f with the"
@@ -261,7 +313,7 @@ final class SsbReport {
           micro.load().errors() == 0 && micro.load().unfinished() == 0 ? "met" : "not met"));
     }
     b.append(String.format(Locale.ROOT, "- Every answer equal to DuckDB's: **%s**.\n", allCorrect() ? "yes"
-        : "NO — see the table above"));
+        : "NO — see the table above" + (hybrid != null && !hybrid.seam().isEmpty() ? " and the seam check" : "")));
     return b.toString();
   }
 

@@ -46,6 +46,8 @@ class SsbQueryTest {
     SsbOptions some = SsbOptions.parse(List.of("--sf", "0.1", "--skip", "trino,micro"));
     assertEquals(Set.of("trino", "micro"), some.skip());
     assertEquals("bench/run-ssb.sh --sf 0.1 --skip trino,micro", some.command());
+    assertEquals(Set.of("trino", "micro", "hybrid"),
+        SsbOptions.parse(List.of("--skip", "trino", "--skip", "micro,hybrid")).skip());
     assertThrows(MeridianException.class, () -> SsbOptions.parse(List.of("--sf", "0")));
     assertThrows(MeridianException.class, () -> SsbOptions.parse(List.of("--skip", "duckdb")));
     assertThrows(MeridianException.class, () -> SsbOptions.parse(List.of("--runs")));

@@ -1,6 +1,7 @@
 package io.meridian.bench.ssb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meridian.bench.ResultRows;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The SSB harness as CI's correctness smoke test, at a small scale factor: every query through Meridian (embedded
  * warm and cold, remote) and PostgreSQL gives DuckDB's answer, and DuckDB's answer to Q1.1 equals a sum computed here
  * straight from the generator. Answers only: times are reported, never asserted.
+ *
+ * <p>Meridian reads {@code lineorder} as the hybrid table (lake history, the last days from Pinot), so a wrong seam
+ * fails here: Pinot must start (other tests of the build start it too), the hybrid must not be skipped, the harness's
+ * seam check (rows and revenue per order date) must agree with DuckDB, Meridian must have split at the day after the
+ * history's last, and the history and Pinot must hold exactly the rows the generator says.
  *
  * <p>Trino is skipped here: its server is an 821 MB download and a 4 GB JVM, too much for every CI build on two
  * cores; {@code bench/run-ssb.sh} runs it.
@@ -49,6 +56,33 @@ class SsbSmokeIT {
           o.query().id() + " on " + engine + ": " + run.difference() + "\n" + text));
     }
     assertTrue(report.allCorrect(), text);
+    // The hybrid ran (not skipped: Pinot starts in CI), its seam agreed, and each part holds the generator's rows.
+    assertNotNull(report.hybrid(), "the hybrid lineorder did not run: " + report.skipped() + "\n" + text);
+    assertEquals("", report.hybrid().seam(), text);
+    assertEquals(SsbGenerator.dateKey(SsbHybrid.HISTORY_LAST_DAY.plusDays(1)), report.hybrid().boundary(), text);
+    assertTrue(text.contains("Meridian's lineorder: hybrid.lineorder = lake.lineorder_history"), text);
+    int historyLast = SsbGenerator.dateKey(SsbHybrid.HISTORY_LAST_DAY);
+    int pinotFirst = SsbGenerator.dateKey(SsbHybrid.PINOT_FIRST_DAY);
+    long history = 0;
+    long pinot = 0;
+    SsbGenerator generator = new SsbGenerator(SCALE_FACTOR);
+    for (Iterator<Object[]> it = generator.lineorders(0, generator.orders()); it.hasNext(); ) {
+      int orderDate = (Integer) it.next()[5];
+      history += orderDate <= historyLast ? 1 : 0;
+      pinot += orderDate >= pinotFirst ? 1 : 0;
+    }
+    assertEquals(pinot, report.hybrid().pinotRows(), text);
+    assertTrue(text.contains(String.format(Locale.ROOT, "lineorder_history (%,d rows", history)), text);
+    // Rows from Pinot were counted, and some queries need them (their answers would differ without them).
+    long needingPinot = 0;
+    for (SsbBenchmark.QueryOutcome o : report.outcomes()) {
+      assertTrue(o.sources().pinotNeeded() >= 0 && o.sources().pinotReturned() >= 0, o.query().id() + "\n" + text);
+      if (o.sources().pinotNeeded() > 0) {
+        assertTrue(o.sources().pinotReturned() > 0, o.query().id() + "\n" + text);
+      }
+      needingPinot += o.sources().pinotNeeded() > 0 ? 1 : 0;
+    }
+    assertTrue(needingPinot >= 4, needingPinot + " queries need rows from Pinot\n" + text);
     // Answers that are not empty, so that agreeing is worth something.
     long answered = report.outcomes().stream().filter(o -> o.rows() > 0 && o.sources().lakeNeeded() > 0).count();
     assertTrue(answered >= 9, answered + " queries with rows\n" + text);

@@ -11,14 +11,16 @@ import java.util.List;
  * <p>The boundary is read, with the history table's snapshot, when each query is planned and run: it is the latest
  * {@code time-column} value in the history snapshot, rounded down to {@code granularity} (the start of the history's
  * latest partition, which may still be filling), or just past it when the granularity is zero (the history is
- * complete up to its latest row).
+ * complete up to its latest row). The time column may be a TIMESTAMP, a DATE (granularity in whole days) or an
+ * integer that grows with time, such as a {@code yyyymmdd} date key or epoch seconds (no granularity: the boundary
+ * is the history's largest value plus one).
  *
  * @param name {@code name}: the table's name in SQL (under the hybrid source's schema)
  * @param history {@code history}: {@code source.table} holding the history (a lake table: its snapshot is pinned)
  * @param recent {@code recent}: {@code source.table} holding recent rows (a Pinot table)
- * @param timeColumn {@code time-column}: the TIMESTAMP column both tables share that splits them
+ * @param timeColumn {@code time-column}: the TIMESTAMP, DATE or integer column both tables share that splits them
  * @param granularity {@code granularity}: the history's time partition size, such as {@code 1d} or {@code 1h}
- *     (default 0: the history is complete up to its latest row)
+ *     (default 0: the history is complete up to its latest row); whole days for a DATE column, none for an integer
  * @param columns {@code columns}: the columns of the hybrid table (default: the history table's columns, all of which
  *     the recent table must have)
  */

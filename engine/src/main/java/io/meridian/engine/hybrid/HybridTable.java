@@ -7,13 +7,16 @@ import io.meridian.engine.config.HybridTableConfig;
 import io.meridian.spi.Connector;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.rules.CoreRules;
@@ -39,7 +42,10 @@ import org.apache.calcite.schema.impl.AbstractTable;
  * boundary and snapshot, still exact but blind to newer history, and eventually past Pinot's retention.
  *
  * <p>Boundary: with a {@code granularity} g, B is the latest time rounded down to g (the history's latest partition
- * may be partial, so it is read from the recent side); with none, B is just past the latest time.
+ * may be partial, so it is read from the recent side); with none, B is just past the latest time. The time column may
+ * be a TIMESTAMP (B to the millisecond), a DATE (B a day; a granularity in whole days) or an integer such as a
+ * {@code yyyymmdd} date key or epoch seconds (B the largest value plus one; no granularity, since the unit is not
+ * known). When the history holds no rows, every row is read from the recent side.
  */
 public final class HybridTable extends AbstractTable implements TranslatableTable {
   private static final ThreadLocal<Boolean> PLANNED = new ThreadLocal<>();
@@ -113,30 +119,83 @@ public final class HybridTable extends AbstractTable implements TranslatableTabl
     return f;
   }
 
-  /** The split this plan uses: the history snapshot and the boundary, read together now. */
-  record Split(long snapshotId, Instant boundary) {}
+  /**
+   * The split this plan uses: the history snapshot ({@code -1} for none) and the boundary B in the time column's unit
+   * ({@link LakeTimeBound.Kind}), read together now; no boundary when the history holds no rows (all rows are then
+   * read from the recent side).
+   */
+  record Split(long snapshotId, LakeTimeBound.Kind kind, OptionalLong boundary) {
+    Split {
+      requireNonNull(kind, "kind is null");
+      requireNonNull(boundary, "boundary is null");
+    }
+
+    /** B as a SQL literal of the time column's type. */
+    String literal() {
+      long b = boundary.orElseThrow();
+      return switch (kind) {
+        case TIMESTAMP -> "TIMESTAMP '" + TIMESTAMP.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(b),
+            ZoneOffset.UTC)) + "'";
+        case DATE -> "DATE '" + LocalDate.ofEpochDay(b) + "'";
+        case INTEGER -> Long.toString(b);
+      };
+    }
+  }
 
   Split split() {
     LakeTimeBound bound = LakeTimeBound.read(history, HybridTableConfig.tableOf(config.history()),
         config.timeColumn());
-    if (bound.snapshotId().isEmpty() || bound.maxMillis().isEmpty()) {
-      return new Split(bound.snapshotId().orElse(-1), Instant.EPOCH.minusSeconds(1L << 40));
-    }
-    long max = bound.maxMillis().getAsLong();
+    return split(bound, config);
+  }
+
+  /**
+   * The boundary for a bound read from the history: the latest value rounded down to the granularity (timestamps;
+   * dates in whole days), or just past it without one (an integer column has no granularity: its unit is unknown).
+   */
+  static Split split(LakeTimeBound bound, HybridTableConfig config) {
     long g = config.granularity().toMillis();
-    long b = g == 0 ? max + 1 : Math.floorDiv(max, g) * g;
-    return new Split(bound.snapshotId().getAsLong(), Instant.ofEpochMilli(b));
+    long unit = switch (bound.kind()) {
+      case TIMESTAMP -> 1;
+      case DATE -> Duration.ofDays(1).toMillis();
+      case INTEGER -> 0;
+    };
+    if (g != 0 && (unit == 0 || g % unit != 0)) {
+      throw new MeridianException(ErrorCode.INVALID_CONFIGURATION, "hybrid table '" + config.name() + "': "
+          + "granularity " + config.granularity() + " does not apply to time column '" + config.timeColumn() + "' ("
+          + bound.kind().name().toLowerCase(Locale.ROOT) + "): " + (unit == 0 ? "an integer column takes none (the "
+          + "history is then complete up to its largest value)" : "a date column takes whole days"));
+    }
+    long snapshot = bound.snapshotId().orElse(-1);
+    if (bound.snapshotId().isEmpty() || bound.max().isEmpty()) {
+      return new Split(snapshot, bound.kind(), OptionalLong.empty());
+    }
+    long max = bound.max().getAsLong();
+    long step = unit == 0 ? 0 : g / unit;
+    long b;
+    try {
+      b = step == 0 ? Math.addExact(max, 1) : Math.floorDiv(max, step) * step;
+    } catch (ArithmeticException e) {
+      throw new MeridianException(ErrorCode.SOURCE_QUERY_FAILED, "hybrid table '" + config.name() + "': the "
+          + "history's largest '" + config.timeColumn() + "' is the type's largest value, so no boundary follows it",
+          e);
+    }
+    return new Split(snapshot, bound.kind(), OptionalLong.of(b));
   }
 
   /** The SQL this table stands for under a split. */
   String sql(Split split, List<String> columns) {
     String select = String.join(", ", columns.stream().map(HybridTable::quote).toList());
     String t = quote(config.timeColumn());
-    String b = "TIMESTAMP '" + TIMESTAMP.format(LocalDateTime.ofInstant(split.boundary(), ZoneOffset.UTC)) + "'";
     String historyTable = quote(history.name()) + "." + (split.snapshotId() < 0
         ? quote(HybridTableConfig.tableOf(config.history()))
         : quote(HybridTableConfig.tableOf(config.history()) + "@" + split.snapshotId()));
     String recentTable = quote(recent.name()) + "." + quote(HybridTableConfig.tableOf(config.recent()));
+    if (split.boundary().isEmpty()) {
+      // No history rows: everything comes from the recent side.
+      return "SELECT " + select + " FROM " + historyTable + " WHERE FALSE\nUNION ALL\nSELECT " + select + " FROM "
+          + recentTable;
+    }
+    String b = split.literal();
     return "SELECT " + select + " FROM " + historyTable + " WHERE " + t + " < " + b
         + "\nUNION ALL\nSELECT " + select + " FROM " + recentTable + " WHERE " + t + " >= " + b;
   }

@@ -1,5 +1,7 @@
 package io.meridian.connector.lake;
 
+import static java.util.Objects.requireNonNull;
+
 import io.meridian.spi.Connector;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
@@ -14,19 +16,38 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /**
- * A lake table's current snapshot and the latest value of a timestamp column in it, read together from Iceberg's
+ * A lake table's current snapshot and the latest value of a time column in it, read together from Iceberg's
  * metadata (the files' upper bounds; no data is read). Hybrid tables split history from recent rows with it: reading
  * the snapshot by id and splitting at its own latest time leaves no gap and no overlap, whatever commits follow.
  *
+ * <p>The column may be a timestamp (with or without time zone), a date, or an integer ({@code int} or {@code long}:
+ * a {@code yyyymmdd} date key, epoch seconds, any value that grows with time); {@link Kind} says which, and the unit
+ * of {@link #max()}.
+ *
  * @param snapshotId the snapshot, to be read as {@code "table@snapshotId"}; empty when the table has none
- * @param maxMillis the latest value of the column in that snapshot, in epoch milliseconds (UTC); empty when it holds no
- *     rows
+ * @param kind the column's kind
+ * @param max the largest value of the column in that snapshot, in the kind's unit; empty when it holds no rows
  */
-public record LakeTimeBound(OptionalLong snapshotId, OptionalLong maxMillis) {
+public record LakeTimeBound(OptionalLong snapshotId, Kind kind, OptionalLong max) {
+
+  /** What a time column holds, and so the unit of the bound. */
+  public enum Kind {
+    /** A timestamp; the bound is in epoch milliseconds (UTC wall clock for timestamps without zone). */
+    TIMESTAMP,
+    /** A date; the bound is in epoch days. */
+    DATE,
+    /** An integer ({@code int} or {@code long}); the bound is the value itself. */
+    INTEGER
+  }
+
+  public LakeTimeBound {
+    requireNonNull(snapshotId, "snapshotId is null");
+    requireNonNull(kind, "kind is null");
+    requireNonNull(max, "max is null");
+  }
 
   /**
    * Reads the bound of an Iceberg table of a lake source. The upper bounds count rows removed by delete files too; a
@@ -40,14 +61,20 @@ public record LakeTimeBound(OptionalLong snapshotId, OptionalLong maxMillis) {
     Table iceberg = schema.catalog().icebergTable(table).orElseThrow(() -> new MeridianException(
         ErrorCode.UNKNOWN_TABLE, "source '" + lake.name() + "' has no Iceberg table '" + table + "'"));
     Snapshot snapshot = iceberg.currentSnapshot();
-    if (snapshot == null) {
-      return new LakeTimeBound(OptionalLong.empty(), OptionalLong.empty());
-    }
-    Types.NestedField field = Optional.ofNullable(iceberg.schemas().get(snapshot.schemaId()))
+    Types.NestedField field = Optional.ofNullable(snapshot).map(s -> iceberg.schemas().get(s.schemaId()))
         .orElse(iceberg.schema()).findField(column);
-    if (field == null || field.type().typeId() != Type.TypeID.TIMESTAMP) {
+    Kind kind = field == null ? null : switch (field.type().typeId()) {
+      case TIMESTAMP -> Kind.TIMESTAMP;
+      case DATE -> Kind.DATE;
+      case INTEGER, LONG -> Kind.INTEGER;
+      default -> null;
+    };
+    if (kind == null) {
       throw new MeridianException(ErrorCode.INVALID_CONFIGURATION, "lake table '" + table + "' of source '"
-          + lake.name() + "' has no timestamp column '" + column + "'");
+          + lake.name() + "' has no column '" + column + "' of a time type (timestamp, date, int or long)");
+    }
+    if (snapshot == null) {
+      return new LakeTimeBound(OptionalLong.empty(), kind, OptionalLong.empty());
     }
     long max = Long.MIN_VALUE;
     boolean any = false;
@@ -63,14 +90,16 @@ public record LakeTimeBound(OptionalLong snapshotId, OptionalLong maxMillis) {
           throw new MeridianException(ErrorCode.SOURCE_QUERY_FAILED, "lake table '" + table + "': file "
               + file.location() + " has no upper bound for '" + column + "', so the hybrid boundary is unknown");
         }
-        long micros = Conversions.<Long>fromByteBuffer(field.type(), upper);
-        max = Math.max(max, Math.floorDiv(micros, 1000L));
+        Object value = Conversions.fromByteBuffer(field.type(), upper);
+        long v = ((Number) value).longValue();
+        // Timestamps are stored in microseconds; the bound is in milliseconds (Calcite's precision).
+        max = Math.max(max, kind == Kind.TIMESTAMP ? Math.floorDiv(v, 1000L) : v);
         any = true;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new LakeTimeBound(OptionalLong.of(snapshot.snapshotId()), any ? OptionalLong.of(max)
+    return new LakeTimeBound(OptionalLong.of(snapshot.snapshotId()), kind, any ? OptionalLong.of(max)
         : OptionalLong.empty());
   }
 }

@@ -5,13 +5,19 @@ import java.io.File;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pinot.plugin.stream.kafka20.server.KafkaDataServerStartable;
 import org.apache.pinot.spi.stream.StreamDataServerStartable;
@@ -31,9 +37,11 @@ import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
  * <p>Arguments: {@code <dir> <zk> <controller> <broker> <server-netty> <server-admin> <kafka> [max-lifetime-seconds]}
  * (ports; the process halts after its lifetime, default an hour). It prints
  * {@code @@meridian READY} once every part is up, then reads commands, one a line, from standard input:
- * {@code produce <topic> <json>} sends one event to Kafka and answers {@code @@meridian OK}; {@code topic <name> <partitions>}
- * creates a topic. End of input stops the process (the parent died or closed it): the process halts rather than
- * shutting down ZooKeeper in order, because Pinot's participants retry a missing ZooKeeper forever.
+ * {@code produce <topic> <json>} sends one event to Kafka and answers {@code @@meridian OK};
+ * {@code produce-file <topic> <path>} sends each line of a file as one event and answers
+ * {@code @@meridian OK <events>} once Kafka acknowledged them all; {@code topic <name> <partitions>} creates a topic.
+ * End of input stops the process (the parent died or closed it): the process halts rather than shutting down
+ * ZooKeeper in order, because Pinot's participants retry a missing ZooKeeper forever.
  */
 public final class PinotRunner {
   private PinotRunner() {}
@@ -141,6 +149,23 @@ public final class PinotRunner {
             case "produce" -> {
               producer.send(new ProducerRecord<>(parts[1], parts[2])).get(30, TimeUnit.SECONDS);
               reply(out, "OK");
+            }
+            case "produce-file" -> {
+              // Every line of the file is one event: sent without waiting for each, then all acknowledged.
+              List<Future<RecordMetadata>> sends = new ArrayList<>();
+              try (BufferedReader events = Files.newBufferedReader(Path.of(parts[2]), StandardCharsets.UTF_8)) {
+                String event;
+                while ((event = events.readLine()) != null) {
+                  if (!event.isBlank()) {
+                    sends.add(producer.send(new ProducerRecord<>(parts[1], event)));
+                  }
+                }
+              }
+              producer.flush();
+              for (Future<RecordMetadata> send : sends) {
+                send.get(30, TimeUnit.SECONDS);
+              }
+              reply(out, "OK " + sends.size());
             }
             case "topic" -> {
               kafkaServer.createTopic(parts[1], KafkaStarterUtils.getTopicCreationProps(Integer.parseInt(parts[2])));

@@ -18,7 +18,8 @@ import org.apache.calcite.rel.type.RelDataType;
  * <p>Checks, in order: Pinot's in-band errors and unanswered servers ({@link PinotClient}); Pinot's
  * {@code numGroupsLimitReached} (groups cut per server: the groups and their aggregates would be incomplete); more rows
  * than the cap (the LIMIT sent is the cap plus one). A global aggregation over no rows reads SUM, MIN, MAX and AVG as
- * NULL, as SQL defines them (Pinot answers 0 and infinities).
+ * NULL, as SQL defines them (Pinot answers 0 and infinities). The query listener is told of the SQL before it is
+ * sent and, once the answer is read, of the rows (or groups) Pinot returned.
  */
 public final class PinotQuery {
   private final PinotRuntime runtime;
@@ -92,6 +93,8 @@ public final class PinotQuery {
       }
       result.add(scalar ? values[0] : values);
     }
+    // Pinot sends the whole answer at once: every row (or group) in it was returned to Meridian.
+    runtime.listener().rowsReturned(runtime.source(), sql, result.size());
     return Linq4j.asEnumerable(result);
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meridian.connector.pinot.TestingPinotTables.Order;
 import io.meridian.pinot.testing.TestingPinot;
+import io.meridian.spi.SourceQueryListener;
 import java.net.URI;
 import java.sql.Array;
 import java.sql.Connection;
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.Test;
 class PinotConnectorIT {
   private static TestingPinotTables tables;
   private static final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+  /** Rows Pinot returned per query, as the listener was told. */
+  private static final List<Long> returned = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -46,7 +49,17 @@ class PinotConnectorIT {
     TestingPinot pinot = tables.pinot();
     return new PinotConnector(new PinotSettings("pinot", pinot.controller(), pinot.broker(), Duration.ofSeconds(5),
         Duration.ofSeconds(30), Optional.empty(), maxRows, maxGroups, PinotSettings.PartialResults.FAIL,
-        Duration.ofSeconds(1)), (source, query) -> sent.add(query));
+        Duration.ofSeconds(1)), new SourceQueryListener() {
+          @Override
+          public void querySent(String source, String query) {
+            sent.add(query);
+          }
+
+          @Override
+          public void rowsReturned(String source, String query, long rows) {
+            returned.add(rows);
+          }
+        });
   }
 
   static Connection connect(PinotConnector source) throws SQLException {
@@ -63,6 +76,7 @@ class PinotConnectorIT {
 
   private static List<List<Object>> query(PinotConnector connector, String sql) throws SQLException {
     sent.clear();
+    returned.clear();
     try (Connection c = connect(connector); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       List<List<Object>> rows = new ArrayList<>();
       ResultSetMetaData md = rs.getMetaData();
@@ -131,6 +145,20 @@ class PinotConnectorIT {
     String sql = onlySent();
     assertTrue(sql.contains("WHERE \"id\" < 3000"), sql);
     assertTrue(!sql.contains("990") && !sql.contains("UPPER"), sql);
+  }
+
+  @Test
+  void theListenerIsToldHowManyRowsPinotReturned() throws Exception {
+    List<List<Object>> rows = query("SELECT id, amount FROM pinot.orders WHERE country = 'GB' AND amount > 900");
+    assertEquals(List.of((long) rows.size()), returned);
+    // A pushed aggregation returns its groups.
+    rows = query("SELECT country, COUNT(*) FROM pinot.orders GROUP BY country");
+    assertEquals(List.of((long) rows.size()), returned);
+    // UPPER stays in Meridian: Pinot returns every row with id < 50, more than the answer has.
+    rows = query("SELECT id FROM pinot.orders WHERE id < 50 AND UPPER(country) = 'GB'");
+    assertEquals(1, returned.size());
+    assertTrue(returned.get(0) >= rows.size() && returned.get(0) == TestingPinotTables.orders().stream()
+        .filter(o -> o.id() < 50).count(), returned + " for " + rows.size() + " rows");
   }
 
   @Test
