@@ -73,6 +73,7 @@ public final class MeridianEngine implements AutoCloseable {
 
   private final MeridianConfig config;
   private final Map<String, Connector> connectors;
+  private final java.util.Set<String> hybridSources;
   private final CalciteSchema rootSchema;
   private final JavaTypeFactory typeFactory;
   private final PlanCache<PlanKey, Object> plans;
@@ -114,6 +115,8 @@ public final class MeridianEngine implements AutoCloseable {
       throw e;
     }
     this.connectors = Map.copyOf(map);
+    this.hybridSources = map.values().stream().filter(c -> c.kind() == io.meridian.spi.SourceKind.HYBRID)
+        .map(Connector::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
     SemanticModel model = config.modelPath()
         .map(path -> ModelLoader.load(path, new EngineCatalog()))
         .orElse(SemanticModel.EMPTY);
@@ -225,6 +228,20 @@ public final class MeridianEngine implements AutoCloseable {
 
   public JavaTypeFactory typeFactory() {
     return typeFactory;
+  }
+
+  /** The names of the hybrid sources. */
+  java.util.Set<String> hybridSources() {
+    return hybridSources;
+  }
+
+  /** The hybrid tables' plan versions together ({@link io.meridian.engine.hybrid.HybridConnector#planVersion}). */
+  String hybridPlanVersion() {
+    StringBuilder version = new StringBuilder();
+    for (String name : hybridSources) {
+      version.append(((io.meridian.engine.hybrid.HybridConnector) connectors.get(name)).planVersion());
+    }
+    return version.toString();
   }
 
   public Map<String, Connector> connectors() {

@@ -52,10 +52,12 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     if (engine == null) {
       return super.prepareSql(context, query, elementType, maxRowCount);
     }
+    boolean mayHybrid = query.sql != null && mayHybrid(engine, query.sql, context.getDefaultSchemaPath());
+    String hybridBefore = mayHybrid ? engine.hybridPlanVersion() : "";
     PlanKey key = query.sql == null ? null
         : new PlanKey(query.sql, context.getDefaultSchemaPath(), maxRowCount, elementType.getTypeName(),
             useRollups(context) && maySemantic(query.sql, context.getDefaultSchemaPath())
-                ? engine.rollups().stateToken() : "off");
+                ? engine.rollups().stateToken() : "off", hybridBefore);
     if (key != null) {
       @SuppressWarnings("unchecked")
       CalciteSignature<T> cached = (CalciteSignature<T>) engine.plans().get(key).orElse(null);
@@ -76,9 +78,11 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
       IMPLEMENTED.remove();
     }
     CalciteSignature<T> instrumented = new InstrumentedSignature<>(signature, maxRowCount, engine, cachedPlan);
-    // A plan over a hybrid table holds the boundary and lake snapshot read when it was planned: never reused.
+    // A plan over a hybrid table holds the boundary and lake snapshot read when it was planned: it is kept only
+    // under the histories' versions, and only when they did not move while it was planned.
+    boolean hybridPlan = io.meridian.engine.hybrid.HybridTable.plannedWithBoundary();
     if (key != null && signature.statementType == Meta.StatementType.SELECT
-        && !io.meridian.engine.hybrid.HybridTable.plannedWithBoundary()) {
+        && (!hybridPlan || mayHybrid && hybridBefore.equals(engine.hybridPlanVersion()))) {
       engine.plans().put(key, instrumented);
     }
     return instrumented;
@@ -94,6 +98,22 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     String schema = SemanticExpander.SCHEMA.toLowerCase(java.util.Locale.ROOT);
     return sql.toLowerCase(java.util.Locale.ROOT).contains(schema)
         || (defaultSchemaPath != null && defaultSchemaPath.stream().anyMatch(schema::equalsIgnoreCase));
+  }
+
+  /**
+   * Whether a statement can read a hybrid table, directly (it names a hybrid source, or runs with one as its default
+   * schema) or through the semantic model. Lexical and conservative, as {@link #maySemantic} is; a statement that
+   * reads a hybrid table and is not caught here is planned every time.
+   */
+  static boolean mayHybrid(MeridianEngine engine, String sql, java.util.List<String> defaultSchemaPath) {
+    java.util.Set<String> hybrid = engine.hybridSources();
+    if (hybrid.isEmpty()) {
+      return false;
+    }
+    String lower = sql.toLowerCase(java.util.Locale.ROOT);
+    return maySemantic(sql, defaultSchemaPath)
+        || hybrid.stream().anyMatch(name -> lower.contains(name.toLowerCase(java.util.Locale.ROOT)))
+        || (defaultSchemaPath != null && defaultSchemaPath.stream().anyMatch(hybrid::contains));
   }
 
   /** Whether the connection lets semantic queries read rollups ({@code useRollups}, default true). */

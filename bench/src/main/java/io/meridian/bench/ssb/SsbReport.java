@@ -229,7 +229,8 @@ final class SsbReport {
           + " configuration) median %.1f ms.%s\n", micro.semanticQuery(), micro.firstPlanMillis(),
           micro.repeatedPlanMedianMillis(), micro.repeatedPlanP90Millis(), SsbMicro.PLAN_REPEATS,
           micro.uncachedPlanMedianMillis(), hybrid == null ? "" : " The model's `lineorder` is the hybrid table,"
-              + " whose plans are never cached: repeated prepares plan it again."));
+              + " whose plans are kept while its history's snapshot stays the same: a repeated prepare checks"
+              + " that snapshot."));
       b.append(String.format(Locale.ROOT, "- **Remote fetch**, %,d narrow rows (`SELECT id, v FROM pg.narrow`, two"
           + " integers; median of %d runs after a warm-up): through the Avatica server (protobuf, default fetch"
           + " size) %,.0f rows/s; with fetch size 10,000 %,.0f rows/s; embedded %,.0f rows/s; PostgreSQL's own driver"
@@ -302,7 +303,7 @@ final class SsbReport {
     if (micro != null) {
       b.append(String.format(Locale.ROOT, "- Repeated planning of a semantic query under 5 ms at the median: %.3f ms:"
           + " **%s**%s.\n", micro.repeatedPlanMedianMillis(), micro.repeatedPlanMedianMillis() < 5 ? "met" : "not met",
-          hybrid == null ? "" : " (over the hybrid table, whose plans are not cached)"));
+          hybrid == null ? "" : " (over the hybrid table)"));
       double r = micro.remoteRowsPerSecond() / micro.pgRowsPerSecond();
       double rl = micro.remoteLargeFrameRowsPerSecond() / micro.pgRowsPerSecond();
       b.append(String.format(Locale.ROOT, "- Remote fetch at least half of PostgreSQL's own driver: %.2f with the"

@@ -26,6 +26,7 @@ public final class HybridConnector implements Connector {
   private final String name;
   private final List<Connector> sources;
   private final Schema schema;
+  private final List<HybridTable> tables;
 
   public HybridConnector(String name, List<HybridTableConfig> tables, Function<String, Connector> connectors) {
     this.name = requireNonNull(name, "name is null");
@@ -39,6 +40,7 @@ public final class HybridConnector implements Connector {
       map.put(t.name(), new HybridTable(t, history, recent));
     }
     this.sources = List.copyOf(used);
+    this.tables = map.values().stream().map(HybridTable.class::cast).toList();
     Map<String, Table> frozen = Map.copyOf(map);
     this.schema = new AbstractSchema() {
       @Override
@@ -80,6 +82,15 @@ public final class HybridConnector implements Connector {
       version.append(source.name()).append('=').append(v.version()).append(';');
     }
     return new DataVersion(name, version.toString(), Instant.now());
+  }
+
+  /** What plans over this source's tables depend on: each table's {@link HybridTable#planVersion()}. */
+  public String planVersion() {
+    StringBuilder version = new StringBuilder();
+    for (HybridTable table : tables) {
+      version.append(table.planVersion()).append(';');
+    }
+    return version.toString();
   }
 
   @Override

@@ -38,7 +38,8 @@ import org.apache.calcite.schema.impl.AbstractTable;
  * overlap. The planner pushes filters and partial aggregates into both branches (each source then computes its
  * part) and merges them; COUNT(DISTINCT) is computed from both sides' distinct values, so it stays exact.
  *
- * <p>Plans that read a hybrid table are not cached ({@link #plannedWithBoundary()}): a cached plan would keep an old
+ * <p>Plans that read a hybrid table ({@link #plannedWithBoundary()}) are cached only under the history's version
+ * ({@link #planVersion()}, in the plan cache's key): a plan kept past a commit to the history would keep an old
  * boundary and snapshot, still exact but blind to newer history, and eventually past Pinot's retention.
  *
  * <p>Boundary: with a {@code granularity} g, B is the latest time rounded down to g (the history's latest partition
@@ -140,6 +141,15 @@ public final class HybridTable extends AbstractTable implements TranslatableTabl
         case INTEGER -> Long.toString(b);
       };
     }
+  }
+
+  /**
+   * What a plan over this table depends on: the history table's current version (its Iceberg snapshot), from which
+   * the boundary is derived. Two plannings under the same version plan the same split.
+   */
+  String planVersion() {
+    String table = HybridTableConfig.tableOf(config.history());
+    return history.name() + "." + table + "=" + history.dataVersion(java.util.Set.of(table)).version();
   }
 
   Split split() {
