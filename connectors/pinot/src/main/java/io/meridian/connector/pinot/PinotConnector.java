@@ -53,7 +53,7 @@ public final class PinotConnector implements Connector {
   @Override
   public Set<Capability> capabilities() {
     return EnumSet.of(Capability.FILTER, Capability.PROJECT, Capability.AGGREGATE, Capability.SORT,
-        Capability.LIMIT, Capability.CANCEL);
+        Capability.LIMIT, Capability.CANCEL, Capability.RUNTIME_FILTER);
   }
 
   @Override

@@ -5,11 +5,18 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
+import io.meridian.spi.QueryContext;
+import io.meridian.spi.RuntimeFilter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.stream.Collectors;
+import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * One query to Pinot as generated code runs it: sends the SQL, checks what Pinot says about the answer, and reads the
@@ -30,9 +37,11 @@ public final class PinotQuery {
   private final int cap;
   private final boolean checkCap;
   private final boolean[] nullWhenEmpty;
+  /** The key type of each runtime filter the SQL carries, by id. */
+  private final java.util.Map<Integer, SqlTypeName> runtimeFilters;
 
   PinotQuery(PinotRuntime runtime, String sql, List<RelDataType> types, List<String> names, boolean grouped, int cap,
-      boolean checkCap, boolean[] nullWhenEmpty) {
+      boolean checkCap, boolean[] nullWhenEmpty, java.util.Map<Integer, SqlTypeName> runtimeFilters) {
     this.runtime = requireNonNull(runtime, "runtime is null");
     this.sql = requireNonNull(sql, "sql is null");
     this.types = List.copyOf(types);
@@ -41,6 +50,7 @@ public final class PinotQuery {
     this.cap = cap;
     this.checkCap = checkCap;
     this.nullWhenEmpty = nullWhenEmpty == null ? null : nullWhenEmpty.clone();
+    this.runtimeFilters = java.util.Map.copyOf(runtimeFilters);
   }
 
   /** The SQL sent to the broker. */
@@ -56,11 +66,68 @@ public final class PinotQuery {
     return cap;
   }
 
-  /** Runs the query; rows are {@code Object[]}, or the single value when {@code scalar}. */
+  /**
+   * The query's rows, {@code Object[]} or the single value when {@code scalar}. The query is sent when the rows are
+   * first read, not when the plan is bound: by then the build sides of the joins above have published the runtime
+   * filters the SQL may carry ({@link #withRuntimeFilters}).
+   */
   public Enumerable<Object> execute(boolean scalar) {
+    return new AbstractEnumerable<Object>() {
+      @Override
+      public Enumerator<Object> enumerator() {
+        return run(scalar).enumerator();
+      }
+    };
+  }
+
+  /** Most keys sent to Pinot in an IN list; beyond it, their range (a long IN list costs Pinot more than it saves). */
+  static final int MAX_IN_KEYS = 10_000;
+
+  /**
+   * The SQL with each runtime-filter marker replaced: by {@code column IN (keys)}; by {@code column BETWEEN min AND
+   * max} beyond {@link #MAX_IN_KEYS}; by an empty range when the build side had no keys; and, when no values were
+   * published, by a range every value is in (Pinot's filters have no TRUE, and its columns hold no NULLs).
+   */
+  static String withRuntimeFilters(String sql, java.util.Map<Integer, SqlTypeName> types) {
+    Matcher m = RuntimeFilter.markers(sql);
+    if (!m.find()) {
+      return sql;
+    }
+    QueryContext context = QueryContext.current();
+    StringBuilder out = new StringBuilder();
+    do {
+      String column = m.group(2);
+      int id = Integer.parseInt(m.group(1));
+      RuntimeFilter values = context == null ? null : context.runtimeFilter(id);
+      String replacement;
+      if (values == null) {
+        replacement = types.get(id) == SqlTypeName.VARCHAR ? "(" + column + " >= '')"
+            : "(" + column + " BETWEEN " + Long.MIN_VALUE + " AND " + Long.MAX_VALUE + ")";
+      } else if (values.empty()) {
+        replacement = values.type() == SqlTypeName.VARCHAR ? "(" + column + " BETWEEN 'b' AND 'a')"
+            : "(" + column + " BETWEEN 1 AND 0)";
+      } else if (values.values() != null && values.values().size() <= MAX_IN_KEYS) {
+        replacement = column + " IN (" + values.values().stream().map(v -> literal(values, v))
+            .collect(Collectors.joining(", ")) + ")";
+      } else {
+        replacement = "(" + column + " BETWEEN " + literal(values, values.min()) + " AND "
+            + literal(values, values.max()) + ")";
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    } while (m.find());
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static String literal(RuntimeFilter values, Object value) {
+    return values.type() == SqlTypeName.VARCHAR ? "'" + value.toString().replace("'", "''") + "'" : value.toString();
+  }
+
+  private Enumerable<Object> run(boolean scalar) {
+    String sql = withRuntimeFilters(this.sql, runtimeFilters);
     runtime.listener().querySent(runtime.source(), sql);
     PinotResponse response = runtime.client().query(sql);
-    runtime.recordStats(sql, response.stats());
+    runtime.recordStats(this.sql, response.stats()); // under the text EXPLAIN shows
     if (response.numGroupsLimitReached()) {
       throw new MeridianException(ErrorCode.SOURCE_QUERY_FAILED, "54000", "source '" + runtime.source()
           + "': Pinot reached its numGroupsLimit (groups were cut on a server), so the groups and their aggregates "

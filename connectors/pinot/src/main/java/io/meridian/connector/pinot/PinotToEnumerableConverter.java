@@ -1,5 +1,7 @@
 package io.meridian.connector.pinot;
 
+import io.meridian.spi.RuntimeFilter;
+import io.meridian.spi.RuntimeFilterTarget;
 import io.meridian.spi.SourceQueryNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.adapter.jdbc.JdbcRules;
+import org.apache.calcite.adapter.jdbc.JdbcTableScan;
 import org.apache.calcite.linq4j.tree.BlockBuilder;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
@@ -19,6 +22,7 @@ import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
@@ -26,14 +30,19 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.convert.ConverterImpl;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -43,7 +52,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code max-groups} for grouped queries) plus one, so that an answer past the cap is detected and refused rather
  * than cut. Execution is a {@link PinotQuery} stashed in the generated code.
  */
-public final class PinotToEnumerableConverter extends ConverterImpl implements EnumerableRel, SourceQueryNode {
+public final class PinotToEnumerableConverter extends ConverterImpl
+    implements EnumerableRel, SourceQueryNode, RuntimeFilterTarget {
   PinotToEnumerableConverter(RelOptCluster cluster, RelTraitSet traits, RelNode input) {
     super(cluster, ConventionTraitDef.INSTANCE, traits, input);
   }
@@ -122,8 +132,62 @@ public final class PinotToEnumerableConverter extends ConverterImpl implements E
     List<RelDataType> types = getRowType().getFieldList().stream().map(f -> f.getType()).toList();
     List<String> names = getRowType().getFieldNames();
     return new PinotQuery(convention().runtime(), text, types, names, grouped, cap, limited.checkCap(),
-        nullWhenEmpty(getInput()));
+        nullWhenEmpty(getInput()), runtimeFilters(plan));
   }
+
+  /** The key type of each runtime filter in the plan, by id. */
+  private static java.util.Map<Integer, SqlTypeName> runtimeFilters(RelNode plan) {
+    java.util.Map<Integer, SqlTypeName> filters = new java.util.HashMap<>();
+    plan.accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode other) {
+        if (other instanceof Filter filter) {
+          for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
+            if (conjunct instanceof RexCall call && call.getOperator() == RuntimeFilter.OPERATOR) {
+              filters.put(((RexLiteral) call.getOperands().get(0)).getValueAs(Integer.class),
+                  call.getOperands().get(1).getType().getSqlTypeName());
+            }
+          }
+        }
+        return super.visit(other);
+      }
+    });
+    return filters;
+  }
+
+  /**
+   * Places runtime filter {@code id} directly on the Pinot table scan that column {@code column} comes from, for
+   * integer and string keys (Pinot has no DATE type to compare a date key with).
+   */
+  @Override
+  public RelNode withRuntimeFilter(int column, int id) {
+    if (!RUNTIME_FILTER_KEYS.contains(getRowType().getFieldList().get(column).getType().getSqlTypeName())) {
+      return null;
+    }
+    RelNode filtered = RuntimeFilterTarget.trace(getInput(), column, new RuntimeFilterTarget.Leaf() {
+      @Override
+      public boolean isLeaf(RelNode node) {
+        return node instanceof JdbcTableScan
+            || node instanceof JdbcRules.JdbcFilter filter && filter.getInput() instanceof JdbcTableScan;
+      }
+
+      @Override
+      public RelNode filter(RelNode node, int c) {
+        RexBuilder rexBuilder = node.getCluster().getRexBuilder();
+        RelNode scan = node instanceof JdbcTableScan ? node : ((JdbcRules.JdbcFilter) node).getInput();
+        RexNode marker = rexBuilder.makeCall(RuntimeFilter.OPERATOR, rexBuilder.makeLiteral(id,
+            node.getCluster().getTypeFactory().createSqlType(SqlTypeName.INTEGER)), rexBuilder.makeInputRef(scan, c));
+        RexNode condition = node instanceof JdbcRules.JdbcFilter filter
+            ? RexUtil.composeConjunction(rexBuilder, List.of(filter.getCondition(), marker))
+            : marker;
+        return new JdbcRules.JdbcFilter(node.getCluster(), scan.getTraitSet(), scan, condition);
+      }
+    });
+    return filtered == null ? null : copy(getTraitSet(), List.of(filtered));
+  }
+
+  private static final java.util.Set<SqlTypeName> RUNTIME_FILTER_KEYS = java.util.EnumSet.of(SqlTypeName.TINYINT,
+      SqlTypeName.SMALLINT, SqlTypeName.INTEGER, SqlTypeName.BIGINT, SqlTypeName.VARCHAR);
 
   /** A plan with its explicit limit, and whether the answer must be checked against the cap. */
   private record Limited(RelNode plan, boolean checkCap) {}
