@@ -2,6 +2,8 @@ package io.meridian.spi;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.adapter.jdbc.JdbcRules;
+import org.apache.calcite.adapter.jdbc.JdbcTableScan;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Calc;
@@ -11,9 +13,12 @@ import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * A plan node where a source's part of a plan ends, which can take a runtime filter ({@link RuntimeFilter}) on one of
@@ -85,6 +90,34 @@ public interface RuntimeFilterTarget {
       }
     }
     return null;
+  }
+
+  /**
+   * {@code input}, a plan in a convention built on Calcite's JDBC rules (JDBC sources, Pinot), with runtime filter
+   * {@code id} on output column {@code column} placed directly on the table scan the column comes from: in the filter
+   * right above the scan (where the lake also plans files with it), or in a new one. Null when the column cannot be
+   * traced there.
+   */
+  static RelNode onJdbcScan(RelNode input, int column, int id) {
+    return trace(input, column, new Leaf() {
+      @Override
+      public boolean isLeaf(RelNode node) {
+        return node instanceof JdbcTableScan
+            || node instanceof JdbcRules.JdbcFilter filter && filter.getInput() instanceof JdbcTableScan;
+      }
+
+      @Override
+      public RelNode filter(RelNode node, int c) {
+        RexBuilder rexBuilder = node.getCluster().getRexBuilder();
+        RelNode scan = node instanceof JdbcTableScan ? node : node.getInput(0);
+        RexNode marker = rexBuilder.makeCall(RuntimeFilter.OPERATOR, rexBuilder.makeLiteral(id,
+            node.getCluster().getTypeFactory().createSqlType(SqlTypeName.INTEGER)), rexBuilder.makeInputRef(scan, c));
+        RexNode condition = node instanceof JdbcRules.JdbcFilter filter
+            ? RexUtil.composeConjunction(rexBuilder, List.of(filter.getCondition(), marker))
+            : marker;
+        return new JdbcRules.JdbcFilter(node.getCluster(), scan.getTraitSet(), scan, condition);
+      }
+    });
   }
 
   private static RelNode traceInto(RelNode node, int input, int column, Leaf leaf) {

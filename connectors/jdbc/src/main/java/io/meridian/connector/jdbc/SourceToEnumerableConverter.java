@@ -1,15 +1,12 @@
 package io.meridian.connector.jdbc;
 
 import io.meridian.spi.Capability;
-import io.meridian.spi.RuntimeFilter;
 import io.meridian.spi.RuntimeFilterTarget;
 import io.meridian.spi.SourceQueryNode;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
-import org.apache.calcite.adapter.jdbc.JdbcRules;
-import org.apache.calcite.adapter.jdbc.JdbcTableScan;
 import org.apache.calcite.adapter.jdbc.JdbcToEnumerableConverter;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
@@ -24,7 +21,6 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
-import org.apache.calcite.rex.RexUtil;
 
 /**
  * The boundary where a JDBC source's part of a plan ends. It executes exactly as Calcite's
@@ -130,26 +126,7 @@ public final class SourceToEnumerableConverter extends JdbcToEnumerableConverter
     if (!convention.support().capabilities().contains(Capability.RUNTIME_FILTER)) {
       return null;
     }
-    RelNode filtered = RuntimeFilterTarget.trace(getInput(), column, new RuntimeFilterTarget.Leaf() {
-      @Override
-      public boolean isLeaf(RelNode node) {
-        return node instanceof JdbcTableScan
-            || node instanceof JdbcRules.JdbcFilter filter && filter.getInput() instanceof JdbcTableScan;
-      }
-
-      @Override
-      public RelNode filter(RelNode node, int c) {
-        RexBuilder rexBuilder = node.getCluster().getRexBuilder();
-        RelNode scan = node instanceof JdbcTableScan ? node : ((JdbcRules.JdbcFilter) node).getInput();
-        RexNode marker = rexBuilder.makeCall(RuntimeFilter.OPERATOR, rexBuilder.makeLiteral(id,
-            node.getCluster().getTypeFactory().createSqlType(SqlTypeName.INTEGER)),
-            rexBuilder.makeInputRef(scan, c));
-        RexNode condition = node instanceof JdbcRules.JdbcFilter filter
-            ? RexUtil.composeConjunction(rexBuilder, List.of(filter.getCondition(), marker))
-            : marker;
-        return new JdbcRules.JdbcFilter(node.getCluster(), scan.getTraitSet(), scan, condition);
-      }
-    });
+    RelNode filtered = RuntimeFilterTarget.onJdbcScan(getInput(), column, id);
     return filtered == null ? null : copy(getTraitSet(), List.of(filtered));
   }
 

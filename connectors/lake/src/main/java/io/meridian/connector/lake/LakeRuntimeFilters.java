@@ -12,12 +12,12 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.plan.RelOptUtil;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
@@ -32,7 +32,7 @@ import org.duckdb.DuckDBConnection;
  *   <li>Iceberg plans the scan's files with the range of the keys as well (a date dimension's keys prune
  *       partitions);</li>
  *   <li>DuckDB filters the rows: each marker becomes {@code column BETWEEN min AND max AND column IN (SELECT k FROM
- *       <keys>)}, the keys loaded into a temporary table of the query's connection with DuckDB's appender (the range
+ *       keys)}, the keys loaded into a temporary table of the query's connection with DuckDB's appender (the range
  *       lets DuckDB skip row groups by their statistics; the semi-join is exact). With more keys than the planner's
  *       limit, only the range; with no keys, {@code FALSE}; with none published, {@code TRUE}.</li>
  * </ul>

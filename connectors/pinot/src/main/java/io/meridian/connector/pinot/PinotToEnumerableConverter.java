@@ -14,7 +14,6 @@ import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.adapter.jdbc.JdbcRules;
-import org.apache.calcite.adapter.jdbc.JdbcTableScan;
 import org.apache.calcite.linq4j.tree.BlockBuilder;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
@@ -35,12 +34,10 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -164,25 +161,7 @@ public final class PinotToEnumerableConverter extends ConverterImpl
     if (!RUNTIME_FILTER_KEYS.contains(getRowType().getFieldList().get(column).getType().getSqlTypeName())) {
       return null;
     }
-    RelNode filtered = RuntimeFilterTarget.trace(getInput(), column, new RuntimeFilterTarget.Leaf() {
-      @Override
-      public boolean isLeaf(RelNode node) {
-        return node instanceof JdbcTableScan
-            || node instanceof JdbcRules.JdbcFilter filter && filter.getInput() instanceof JdbcTableScan;
-      }
-
-      @Override
-      public RelNode filter(RelNode node, int c) {
-        RexBuilder rexBuilder = node.getCluster().getRexBuilder();
-        RelNode scan = node instanceof JdbcTableScan ? node : ((JdbcRules.JdbcFilter) node).getInput();
-        RexNode marker = rexBuilder.makeCall(RuntimeFilter.OPERATOR, rexBuilder.makeLiteral(id,
-            node.getCluster().getTypeFactory().createSqlType(SqlTypeName.INTEGER)), rexBuilder.makeInputRef(scan, c));
-        RexNode condition = node instanceof JdbcRules.JdbcFilter filter
-            ? RexUtil.composeConjunction(rexBuilder, List.of(filter.getCondition(), marker))
-            : marker;
-        return new JdbcRules.JdbcFilter(node.getCluster(), scan.getTraitSet(), scan, condition);
-      }
-    });
+    RelNode filtered = RuntimeFilterTarget.onJdbcScan(getInput(), column, id);
     return filtered == null ? null : copy(getTraitSet(), List.of(filtered));
   }
 
