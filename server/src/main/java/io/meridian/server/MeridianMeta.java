@@ -1,9 +1,12 @@
 package io.meridian.server;
 
+import io.meridian.jdbc.MeridianDriver;
 import io.meridian.spi.ErrorCode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -58,14 +61,82 @@ final class MeridianMeta extends JdbcMeta {
   }
 
   /**
-   * A fetch of zero rows is what clients with a fetch size of 0 (Spark's default, for one) send, meaning "driver's
+   * A frame of at most {@code fetchMaxRowCount} rows and about {@link #MAX_FRAME_BYTES} encoded bytes, whichever comes
+   * first; a frame cut short says it is not the last ({@code done} false), and every Avatica client then fetches on
+   * from the next offset. So a client's fetch size (Meridian's remote driver asks for
+   * {@code MeridianDriver.REMOTE_FETCH_SIZE} rows when the application sets none) cannot make the server hold, or the
+   * client receive, a frame of unbounded size.
+   *
+   * <p>A fetch of zero rows is what clients with a fetch size of 0 (Spark's default, for one) send, meaning "driver's
    * choice"; Avatica would answer with no rows and "done", silently truncating the result (CALCITE-1806). Such a
-   * fetch gets a default-sized frame instead.
+   * fetch gets {@link #DEFAULT_FRAME_ROWS} instead.
+   *
+   * <p>The frame is read in chunks through Avatica's own {@code fetch} (which reads the result set forward, whatever
+   * the offset), so values are converted exactly as before; each chunk is sized from the bytes per row seen so far.
    */
   @Override
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
-    return super.fetch(h, offset, fetchMaxRowCount == 0 ? DEFAULT_FRAME_ROWS : fetchMaxRowCount);
+    int wanted = fetchMaxRowCount == 0 ? DEFAULT_FRAME_ROWS : fetchMaxRowCount;
+    if (wanted < 0 || wanted <= FIRST_CHUNK_ROWS) {
+      return super.fetch(h, offset, wanted);
+    }
+    List<Object> rows = null;
+    long bytes = 0;
+    int chunk = FIRST_CHUNK_ROWS;
+    while (true) {
+      Frame part = super.fetch(h, offset + (rows == null ? 0 : rows.size()), chunk);
+      if (rows == null) {
+        if (part.done || !(part.rows instanceof List<?>)) {
+          return part; // the whole result, or a frame this method does not know how to extend
+        }
+        rows = new ArrayList<>((List<?>) part.rows);
+      } else {
+        for (Object row : part.rows) {
+          rows.add(row);
+        }
+      }
+      for (Object row : part.rows) {
+        bytes += estimatedBytes(row);
+      }
+      int room = wanted - rows.size();
+      if (part.done || room <= 0 || bytes >= MAX_FRAME_BYTES) {
+        return new Frame(offset, part.done, rows);
+      }
+      long perRow = Math.max(1, bytes / rows.size());
+      chunk = (int) Math.max(1, Math.min(room, (MAX_FRAME_BYTES - bytes) / perRow));
+    }
+  }
+
+  /** About the bytes a row's values take in a protobuf frame (UTF-8 of text counted as one byte a character). */
+  static long estimatedBytes(Object value) {
+    if (value == null || value instanceof Boolean) {
+      return 4;
+    }
+    if (value instanceof Number n) {
+      return n instanceof java.math.BigDecimal d ? 8 + d.precision() : 12;
+    }
+    if (value instanceof String s) {
+      return 6 + s.length();
+    }
+    if (value instanceof byte[] b) {
+      return 6 + b.length * 7L / 3; // sent as bytes and as base64 text
+    }
+    if (value instanceof Object[] array) {
+      long n = 2;
+      for (Object o : array) {
+        n += estimatedBytes(o);
+      }
+      return n;
+    }
+    if (value instanceof Iterable<?> list) {
+      long n = 2;
+      for (Object o : list) {
+        n += estimatedBytes(o);
+      }
+      return n;
+    }
+    return 16;
   }
 
   /**
@@ -101,8 +172,12 @@ final class MeridianMeta extends JdbcMeta {
       com.google.common.cache.CacheBuilder.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(1))
           .maximumSize(10_000).build();
 
-  /** Rows in a frame when the client leaves it to the server (Avatica's own default). */
-  static final int DEFAULT_FRAME_ROWS = 100;
+  /** Rows in a frame when the client leaves it to the server (fetch size 0); as Meridian's remote driver asks. */
+  static final int DEFAULT_FRAME_ROWS = MeridianDriver.REMOTE_FETCH_SIZE;
+  /** Most encoded bytes of a frame, about (the frame ends with the row that passes it). */
+  static final long MAX_FRAME_BYTES = 4L << 20;
+  /** Rows read before the bytes per row are known (Avatica's own default frame). */
+  static final int FIRST_CHUNK_ROWS = 100;
 
   @Override
   protected Connection createConnection(String url, Properties info) throws SQLException {
