@@ -31,6 +31,8 @@ import java.util.Map;
  * JVM, as in the SSB run.
  *
  * <pre>bench/run-fetch.sh [--rows 1000000] [--runs 3] [--paths pg,embedded,remote,remote-10000,json,stock]</pre>
+ *
+ * (any {@code remote-N}: Meridian's remote driver, protobuf, with {@code Statement.setFetchSize(N)}).
  */
 public final class FetchBenchmark {
   private FetchBenchmark() {}
@@ -55,8 +57,8 @@ public final class FetchBenchmark {
       }
     }
     for (String p : paths) {
-      if (!PATHS.contains(p)) {
-        throw new IllegalArgumentException("unknown path " + p + "; expected some of " + PATHS);
+      if (!PATHS.contains(p) && fetchSize(p) < 0) {
+        throw new IllegalArgumentException("unknown path " + p + "; expected some of " + PATHS + " or remote-N");
       }
     }
     Path dir = Files.createTempDirectory("meridian-fetch-bench");
@@ -90,11 +92,10 @@ public final class FetchBenchmark {
             }
             case "embedded" -> rate(MeridianServer.embeddedUrl(protobufConfig), sql, 0, runs, expected);
             case "remote" -> rate(protobuf.jdbcUrl(), sql, 0, runs, expected);
-            case "remote-10000" -> rate(protobuf.jdbcUrl(), sql, 10_000, runs, expected);
             case "json" -> rate(json.jdbcUrl(), sql, 0, runs, expected);
             case "stock" -> rate("jdbc:avatica:remote:url=" + protobuf.httpUrl() + ";serialization=protobuf", sql, 0,
                 runs, expected);
-            default -> throw new IllegalStateException(path);
+            default -> rate(protobuf.jdbcUrl(), sql, fetchSize(path), runs, expected);
           };
           results.put(path, rate);
           System.err.printf(Locale.ROOT, "%-14s %,12.0f rows/s%n", path, rate);
@@ -119,11 +120,23 @@ public final class FetchBenchmark {
       case "pg" -> "PgJDBC, directly";
       case "embedded" -> "Meridian embedded";
       case "remote" -> "Meridian remote (protobuf, default fetch size)";
-      case "remote-10000" -> "Meridian remote (protobuf, fetch size 10,000)";
       case "json" -> "Meridian remote (JSON, default fetch size)";
       case "stock" -> "Avatica's stock remote driver (protobuf, default fetch size)";
-      default -> path;
+      default -> String.format(Locale.ROOT, "Meridian remote (protobuf, fetch size %,d)", fetchSize(path));
     };
+  }
+
+  /** The fetch size of a path {@code remote-N}, or -1 for another path. */
+  private static int fetchSize(String path) {
+    if (path.startsWith("remote-")) {
+      try {
+        int n = Integer.parseInt(path.substring("remote-".length()));
+        return n > 0 ? n : -1;
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return -1;
   }
 
   private static Path writeConfig(Path file, TestingPostgreSql postgres, String serialization) throws IOException {
@@ -150,7 +163,9 @@ public final class FetchBenchmark {
   static double rowsPerSecond(Connection c, String sql, int fetchSize, int runs, long[] expected)
       throws SQLException {
     List<Double> rates = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
     for (int run = 0; run <= runs; run++) {
+      long cpuStarted = processCpuNanos();
       long started = System.nanoTime();
       long rows = 0;
       long sumId = 0;
@@ -174,10 +189,34 @@ public final class FetchBenchmark {
       }
       if (run > 0) {
         rates.add(rows / (nanos / 1e9));
+        cpu.add((processCpuNanos() - cpuStarted) / (double) nanos);
       }
     }
-    Collections.sort(rates);
-    int n = rates.size();
-    return n % 2 == 1 ? rates.get(n / 2) : (rates.get(n / 2 - 1) + rates.get(n / 2)) / 2;
+    System.err.printf(Locale.ROOT, "  runs: %s rows/s; this JVM's CPU time / wall time: %s%n", rates.stream()
+        .map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList(), cpu.stream()
+        .map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
+    return median(rates);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /**
+   * CPU time of this JVM (all threads: server and client), from {@code /proc/self/stat} in clock ticks of 10 ms; 0
+   * where there is no such file. Printed beside each run: above 1 means server and client worked at once.
+   */
+  private static long processCpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // Fields 14 and 15 of proc(5) (utime, stime), counted from the state (field 3) here.
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 }

@@ -109,32 +109,38 @@ final class MeridianMeta extends JdbcMeta {
   }
 
   /** About the bytes a row's values take in a protobuf frame (UTF-8 of text counted as one byte a character). */
-  static long estimatedBytes(Object value) {
-    if (value == null || value instanceof Boolean) {
-      return 4;
+  static long estimatedBytes(Object row) {
+    long n = 2;
+    if (row instanceof Object[] values) {
+      for (Object value : values) {
+        n += estimatedValueBytes(value);
+      }
+    } else if (row instanceof Iterable<?> values) {
+      for (Object value : values) {
+        n += estimatedValueBytes(value);
+      }
+    } else {
+      n += estimatedValueBytes(row);
     }
-    if (value instanceof Number n) {
-      return n instanceof java.math.BigDecimal d ? 8 + d.precision() : 12;
+    return n;
+  }
+
+  private static long estimatedValueBytes(Object value) {
+    if (value == null || value instanceof Integer || value instanceof Long || value instanceof Boolean
+        || value instanceof Double) {
+      return 12;
     }
     if (value instanceof String s) {
       return 6 + s.length();
     }
+    if (value instanceof java.math.BigDecimal d) {
+      return 8 + d.precision();
+    }
     if (value instanceof byte[] b) {
       return 6 + b.length * 7L / 3; // sent as bytes and as base64 text
     }
-    if (value instanceof Object[] array) {
-      long n = 2;
-      for (Object o : array) {
-        n += estimatedBytes(o);
-      }
-      return n;
-    }
-    if (value instanceof Iterable<?> list) {
-      long n = 2;
-      for (Object o : list) {
-        n += estimatedBytes(o);
-      }
-      return n;
+    if (value instanceof Object[] || value instanceof Iterable<?>) {
+      return estimatedBytes(value);
     }
     return 16;
   }

@@ -101,6 +101,9 @@ public final class FrameCodec {
 
   /** Appends one {@code Row.value} entry: a {@code ColumnValue} with the scalar, or the array, set once. */
   private static void writeColumn(Object column, Sink row, Sink value) {
+    if (writeCommonColumn(column, row)) {
+      return;
+    }
     value.reset();
     if (column instanceof List<?> list) {
       // An array: each element once in array_value, then has_array_value (as Meta.Frame.parseColumn, less the
@@ -118,17 +121,17 @@ public final class FrameCodec {
       row.write(value);
       return;
     }
-    if (!writeCommonScalar(column, value)) {
-      byte[] typed = typedValue(column);
-      value.write(typed, 0, typed.length);
-    }
-    int typedLength = value.size();
-    int columnLength = 1 + Sink.varintSize(typedLength) + typedLength;
+    byte[] typed = typedValue(column);
+    columnHeader(row, typed.length);
+    row.write(typed, 0, typed.length);
+  }
+
+  /** The {@code Row.value} tag and length, and the {@code scalar_value} tag and length, of a scalar column. */
+  private static void columnHeader(Sink row, int typedLength) {
     row.tag(ROW_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    row.varint(columnLength);
+    row.varint(1 + Sink.varintSize(typedLength) + typedLength);
     row.tag(COLUMN_SCALAR_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     row.varint(typedLength);
-    row.write(value);
   }
 
   /** A value as Avatica's {@code TypedValue.toProto} encodes it. */
@@ -139,47 +142,52 @@ public final class FrameCodec {
   }
 
   /**
-   * Writes the {@code TypedValue} of a value of a common type exactly as {@code TypedValue.toProto} does (proto3:
-   * fields at their default value are not written); false for any other value.
+   * Writes a scalar column of a common type, its {@code TypedValue} exactly as {@code TypedValue.toProto} encodes it
+   * (proto3: fields at their default value are not written), straight into the row; false for any other value.
    */
-  private static boolean writeCommonScalar(Object o, Sink out) {
+  private static boolean writeCommonColumn(Object o, Sink row) {
     if (o == null) {
-      type(out, Common.Rep.NULL);
-      out.tag(TYPED_NULL, WireFormat.WIRETYPE_VARINT);
-      out.varint(1);
+      columnHeader(row, typeSize(Common.Rep.NULL) + 2);
+      type(row, Common.Rep.NULL);
+      row.tag(TYPED_NULL, WireFormat.WIRETYPE_VARINT);
+      row.varint(1);
     } else if (o instanceof Integer i) {
-      number(out, Common.Rep.INTEGER, i);
+      number(row, Common.Rep.INTEGER, i);
     } else if (o instanceof Long l) {
-      number(out, Common.Rep.LONG, l);
+      number(row, Common.Rep.LONG, l);
     } else if (o instanceof String s) {
-      type(out, Common.Rep.STRING);
-      string(out, s);
+      string(row, Common.Rep.STRING, s);
     } else if (o instanceof Double d) {
-      type(out, Common.Rep.DOUBLE);
       long bits = Double.doubleToRawLongBits(d);
+      columnHeader(row, typeSize(Common.Rep.DOUBLE) + (bits != 0 ? 9 : 0));
+      type(row, Common.Rep.DOUBLE);
       if (bits != 0) {
-        out.tag(TYPED_DOUBLE, WireFormat.WIRETYPE_FIXED64);
-        out.fixed64(bits);
+        row.tag(TYPED_DOUBLE, WireFormat.WIRETYPE_FIXED64);
+        row.fixed64(bits);
       }
     } else if (o instanceof BigDecimal b) {
-      type(out, Common.Rep.BIG_DECIMAL);
-      string(out, b.toString());
+      string(row, Common.Rep.BIG_DECIMAL, b.toString());
     } else if (o instanceof Boolean b) {
-      type(out, Common.Rep.BOOLEAN);
+      columnHeader(row, typeSize(Common.Rep.BOOLEAN) + (b ? 2 : 0));
+      type(row, Common.Rep.BOOLEAN);
       if (b) {
-        out.tag(TYPED_BOOL, WireFormat.WIRETYPE_VARINT);
-        out.varint(1);
+        row.tag(TYPED_BOOL, WireFormat.WIRETYPE_VARINT);
+        row.varint(1);
       }
     } else if (o instanceof Short s) {
-      number(out, Common.Rep.SHORT, s);
+      number(row, Common.Rep.SHORT, s);
     } else if (o instanceof Byte b) {
-      number(out, Common.Rep.BYTE, b);
+      number(row, Common.Rep.BYTE, b);
     } else if (o instanceof Float f) {
-      number(out, Common.Rep.FLOAT, Float.floatToIntBits(f));
+      number(row, Common.Rep.FLOAT, Float.floatToIntBits(f));
     } else {
       return false;
     }
     return true;
+  }
+
+  private static int typeSize(Common.Rep rep) {
+    return rep.getNumber() == 0 ? 0 : 1 + Sink.varintSize(rep.getNumber());
   }
 
   private static void type(Sink out, Common.Rep rep) {
@@ -189,27 +197,24 @@ public final class FrameCodec {
     }
   }
 
-  private static void number(Sink out, Common.Rep rep, long n) {
-    type(out, rep);
+  private static void number(Sink row, Common.Rep rep, long n) {
+    long zigZag = (n << 1) ^ (n >> 63);
+    columnHeader(row, typeSize(rep) + (n != 0 ? 1 + Sink.varintSize(zigZag) : 0));
+    type(row, rep);
     if (n != 0) {
-      out.tag(TYPED_NUMBER, WireFormat.WIRETYPE_VARINT);
-      out.varint(CodedOutputZigZag.encode(n));
+      row.tag(TYPED_NUMBER, WireFormat.WIRETYPE_VARINT);
+      row.varint(zigZag);
     }
   }
 
-  private static void string(Sink out, String s) {
-    if (!s.isEmpty()) {
-      byte[] bytes = s.getBytes(UTF_8);
-      out.tag(TYPED_STRING, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      out.varint(bytes.length);
-      out.write(bytes, 0, bytes.length);
-    }
-  }
-
-  /** Zig-zag encoding of {@code sint64}. */
-  private static final class CodedOutputZigZag {
-    static long encode(long n) {
-      return (n << 1) ^ (n >> 63);
+  private static void string(Sink row, Common.Rep rep, String s) {
+    byte[] bytes = s.isEmpty() ? null : s.getBytes(UTF_8);
+    columnHeader(row, typeSize(rep) + (bytes == null ? 0 : 1 + Sink.varintSize(bytes.length) + bytes.length));
+    type(row, rep);
+    if (bytes != null) {
+      row.tag(TYPED_STRING, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      row.varint(bytes.length);
+      row.write(bytes, 0, bytes.length);
     }
   }
 

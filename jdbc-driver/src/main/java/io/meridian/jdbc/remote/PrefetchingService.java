@@ -6,7 +6,10 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,19 +21,24 @@ import java.util.concurrent.TimeUnit;
 import org.apache.calcite.avatica.remote.Service;
 
 /**
- * A client {@link Service} that asks the server for a result's next frame while the application reads the current
+ * A client {@link Service} that asks the server for a result's next frames while the application reads the current
  * one, so that the server's work (reading the source, encoding) and the client's (decoding, the application's own)
  * overlap instead of taking turns.
  *
- * <p>Design note (concurrency). At most one frame is fetched ahead per statement, and only after the application has
- * itself asked for a frame beyond the first (a result read only in part, the common "first rows" case, never triggers
- * one). The prefetched request is exactly the one Avatica's row iterator sends next (same statement, offset and row
- * count); any other fetch of that statement first waits for the prefetch and drops it. A request that replaces the
- * statement's result on the server (execute, prepare-and-execute, batch, sync) waits for the prefetch first, so that
- * a late fetch can never consume rows of the new result. Closing the statement or the connection does not wait: the
- * close cancels the statement on the server, the prefetch fails or finishes, and its frame is dropped. A failure of a
- * prefetch reaches the application exactly where the fetch would have failed. Memory: one extra frame per open result,
- * which the server bounds in bytes.
+ * <p>Design note (concurrency). Fetching ahead starts only once the application has itself asked for a frame beyond
+ * the first (a result read only in part, the common "first rows" case, never triggers it). From then on up to
+ * {@link #DEPTH} frames are asked for ahead of the one the application reads: each fetch ahead, when its answer
+ * arrives, asks for the next while fewer than {@code DEPTH} are waiting, so the server starts on a frame as soon as
+ * it has sent the one before. Each request ahead is exactly the one Avatica's row iterator sends next (same statement,
+ * offset and row count); a fetch of that statement at another offset or size first waits for those ahead and drops
+ * them. A request that replaces the statement's result on the server (execute, prepare-and-execute, batch, sync) also
+ * waits for them first, so that a late fetch can never consume rows of the new result. Closing the statement or the
+ * connection does not wait: the close cancels the statement on the server, the fetches ahead fail or finish, and
+ * their frames are dropped. A failure of a fetch ahead reaches the application exactly where its own fetch would have
+ * failed. Memory: at most {@code DEPTH} frames per open result beyond the one being read; the server bounds frames in
+ * bytes. The state of each statement ({@code Ahead}) is guarded by its own monitor; no lock is held while waiting for
+ * the server. A fetch ahead is asked for only when the one before it has been answered, so the server never reads one
+ * statement's rows for two requests at once.
  */
 public final class PrefetchingService implements InvocationHandler {
   private static final ExecutorService PREFETCH = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
@@ -41,7 +49,7 @@ public final class PrefetchingService implements InvocationHandler {
       });
 
   private final Service delegate;
-  private final Map<StatementKey, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<StatementKey, Ahead> pending = new ConcurrentHashMap<>();
 
   private PrefetchingService(Service delegate) {
     this.delegate = requireNonNull(delegate, "delegate is null");
@@ -55,7 +63,84 @@ public final class PrefetchingService implements InvocationHandler {
 
   private record StatementKey(String connectionId, int statementId) {}
 
-  private record Pending(long offset, int rows, CompletableFuture<Service.FetchResponse> response) {}
+  private record Pending(long offset, CompletableFuture<Service.FetchResponse> response) {}
+
+  /** Frames to fetch ahead of the one the application reads. */
+  static final int DEPTH = Integer.getInteger("meridian.prefetch.depth", 2);
+
+  /** The fetches ahead of one statement's reader, in offset order; guarded by its own monitor. */
+  private final class Ahead {
+    private final StatementKey key;
+    private final int rows;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>(DEPTH);
+    private boolean dropped;
+
+    Ahead(StatementKey key, int rows) {
+      this.key = key;
+      this.rows = rows;
+    }
+
+    /** Asks for the frame at {@code offset} unless the statement was dropped or {@link #DEPTH} are ahead. */
+    void extend(long offset) {
+      assert Thread.holdsLock(this);
+      if (dropped || queue.size() >= DEPTH) {
+        return;
+      }
+      Pending p = new Pending(offset, new CompletableFuture<>());
+      queue.addLast(p);
+      Service.FetchRequest request = new Service.FetchRequest(key.connectionId(), key.statementId(), offset, rows);
+      PREFETCH.execute(() -> {
+        Service.FetchResponse response;
+        try {
+          response = delegate.apply(request);
+        } catch (Throwable t) {
+          p.response().completeExceptionally(t);
+          return;
+        }
+        p.response().complete(response);
+        synchronized (this) {
+          if (queue.peekLast() == p) {
+            long next = next(p.offset(), response);
+            if (next >= 0) {
+              extend(next);
+            }
+          }
+        }
+      });
+    }
+
+    /** After the application took a frame: keeps the pipeline full from the last frame known. */
+    void topUp(long offsetAfterTaken) {
+      assert Thread.holdsLock(this);
+      Pending tail = queue.peekLast();
+      if (tail == null) {
+        extend(offsetAfterTaken);
+      } else if (tail.response().isDone() && !tail.response().isCompletedExceptionally()) {
+        long next = next(tail.offset(), tail.response().join());
+        if (next >= 0) {
+          extend(next);
+        }
+      }
+    }
+
+    /** Stops asking; the fetches already asked for, which the caller may wait for. */
+    List<Pending> drop() {
+      assert Thread.holdsLock(this);
+      dropped = true;
+      List<Pending> all = new ArrayList<>(queue);
+      queue.clear();
+      return all;
+    }
+  }
+
+  /** The offset of the frame after a response's, or -1 when there is none to ask for. */
+  private static long next(long offset, Service.FetchResponse r) {
+    if (r == null || r.missingStatement || r.missingResults || r.frame == null || r.frame.done) {
+      return -1;
+    }
+    long rows = rows(r.frame.rows);
+    return rows > 0 ? offset + rows : -1;
+  }
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
@@ -64,13 +149,17 @@ public final class PrefetchingService implements InvocationHandler {
       return fetch(fetch);
     }
     if (request instanceof Service.CloseStatementRequest close) {
-      pending.remove(new StatementKey(close.connectionId, close.statementId));
+      drop(pending.remove(new StatementKey(close.connectionId, close.statementId)));
     } else if (request instanceof Service.CloseConnectionRequest close) {
-      pending.keySet().removeIf(k -> k.connectionId().equals(close.connectionId));
+      for (StatementKey key : List.copyOf(pending.keySet())) {
+        if (key.connectionId().equals(close.connectionId)) {
+          drop(pending.remove(key));
+        }
+      }
     } else {
       StatementKey replaced = replacesResult(request);
       if (replaced != null) {
-        settle(pending.remove(replaced));
+        settle(drop(pending.remove(replaced)));
       }
     }
     try {
@@ -96,24 +185,40 @@ public final class PrefetchingService implements InvocationHandler {
     return null;
   }
 
+  private static List<Pending> drop(Ahead ahead) {
+    if (ahead == null) {
+      return List.of();
+    }
+    synchronized (ahead) {
+      return ahead.drop();
+    }
+  }
+
   private Service.FetchResponse fetch(Service.FetchRequest request) {
     StatementKey key = new StatementKey(request.connectionId, request.statementId);
-    Pending ahead = pending.remove(key);
-    Service.FetchResponse response;
-    if (ahead != null && ahead.offset() == request.offset && ahead.rows() == request.fetchMaxRowCount) {
-      response = await(ahead.response());
-    } else {
-      settle(ahead);
-      response = delegate.apply(request);
+    Ahead ahead = pending.get(key);
+    Pending head = null;
+    if (ahead != null) {
+      List<Pending> unused = List.of();
+      synchronized (ahead) {
+        Pending first = ahead.queue.peekFirst();
+        if (first != null && first.offset() == request.offset && ahead.rows == request.fetchMaxRowCount) {
+          head = ahead.queue.pollFirst();
+        } else {
+          unused = ahead.drop();
+          pending.remove(key, ahead);
+        }
+      }
+      settle(unused);
     }
-    Service.FetchResponse r = response;
-    if (r != null && !r.missingStatement && !r.missingResults && r.frame != null && !r.frame.done) {
-      long rows = rows(r.frame.rows);
-      if (rows > 0) {
-        Service.FetchRequest next = new Service.FetchRequest(request.connectionId, request.statementId,
-            request.offset + rows, request.fetchMaxRowCount);
-        pending.put(key, new Pending(next.offset, next.fetchMaxRowCount,
-            CompletableFuture.supplyAsync(() -> delegate.apply(next), PREFETCH)));
+    Service.FetchResponse response = head != null ? await(head.response()) : delegate.apply(request);
+    long next = next(request.offset, response);
+    if (next >= 0) {
+      Ahead a = pending.computeIfAbsent(key, k -> new Ahead(k, request.fetchMaxRowCount));
+      synchronized (a) {
+        if (a.rows == request.fetchMaxRowCount) {
+          a.topUp(next);
+        }
       }
     }
     return response;
@@ -146,11 +251,11 @@ public final class PrefetchingService implements InvocationHandler {
     }
   }
 
-  /** Waits for a prefetch that will not be used; its result or failure is dropped. */
-  private static void settle(Pending ahead) {
-    if (ahead != null) {
+  /** Waits for fetches that will not be used; their results or failures are dropped. */
+  private static void settle(List<Pending> unused) {
+    for (Pending p : unused) {
       try {
-        ahead.response().join();
+        p.response().join();
       } catch (RuntimeException e) {
         // A frame nobody asked for: its failure is not the application's.
       }

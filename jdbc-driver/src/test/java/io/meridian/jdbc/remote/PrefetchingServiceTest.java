@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.Meta;
@@ -40,6 +41,9 @@ class PrefetchingServiceTest {
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private volatile long gatedOffset = -1;
   private volatile long failingOffset = -1;
+  /** Fetches the stub is answering now, and the most at once: a statement's rows must be read by one at a time. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
   private final Service service = PrefetchingService.wrap(stub());
 
   @AfterEach
@@ -53,19 +57,12 @@ class PrefetchingServiceTest {
           Object request = args[0];
           if (request instanceof Service.FetchRequest f) {
             received.add("fetch " + f.offset);
-            if (f.offset == gatedOffset) {
-              gate.await(30, TimeUnit.SECONDS);
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+              return answer(f);
+            } finally {
+              inFlight.decrementAndGet();
             }
-            if (f.offset == failingOffset) {
-              throw new AvaticaClientRuntimeException("division by zero", 0, "22012", AvaticaSeverity.ERROR,
-                  List.of(), null);
-            }
-            List<Object> rows = new ArrayList<>();
-            for (long i = f.offset; i < Math.min(RESULT_ROWS, f.offset + f.fetchMaxRowCount); i++) {
-              rows.add(new Object[] {i});
-            }
-            boolean done = f.offset + f.fetchMaxRowCount >= RESULT_ROWS;
-            return new Service.FetchResponse(new Meta.Frame(f.offset, done, rows), false, false, null);
           }
           if (request instanceof Service.ExecuteRequest) {
             received.add("execute");
@@ -77,6 +74,22 @@ class PrefetchingServiceTest {
           }
           throw new UnsupportedOperationException(method.toString());
         });
+  }
+
+  /** Rows {@code offset..} of a result of {@link #RESULT_ROWS} rows, once the test lets this offset through. */
+  private Service.FetchResponse answer(Service.FetchRequest f) throws InterruptedException {
+    if (f.offset == gatedOffset) {
+      gate.await(30, TimeUnit.SECONDS);
+    }
+    if (f.offset == failingOffset) {
+      throw new AvaticaClientRuntimeException("division by zero", 0, "22012", AvaticaSeverity.ERROR, List.of(), null);
+    }
+    List<Object> rows = new ArrayList<>();
+    for (long i = f.offset; i < Math.min(RESULT_ROWS, f.offset + f.fetchMaxRowCount); i++) {
+      rows.add(new Object[] {i});
+    }
+    boolean done = f.offset + f.fetchMaxRowCount >= RESULT_ROWS;
+    return new Service.FetchResponse(new Meta.Frame(f.offset, done, rows), false, false, null);
   }
 
   private Service.FetchResponse fetch(long offset) {
@@ -109,6 +122,7 @@ class PrefetchingServiceTest {
       response = fetch(offset);
       all.addAll(ids(response));
     }
+    assertEquals(1, maxInFlight.get(), "fetches of one statement at the server at once");
     assertEquals(RESULT_ROWS, all.size());
     for (int i = 0; i < RESULT_ROWS; i++) {
       assertEquals(i, all.get(i));
@@ -134,7 +148,7 @@ class PrefetchingServiceTest {
     assertEquals(List.of("fetch 0", "fetch 10", "execute"), received);
     // The new result's first fetch is sent, not answered from the dropped prefetch.
     fetch(10);
-    assertEquals(List.of("fetch 0", "fetch 10", "execute", "fetch 10"), received.subList(0, 4));
+    assertEquals(List.of("fetch 0", "fetch 10", "execute", "fetch 10"), List.copyOf(received).subList(0, 4));
   }
 
   @Test
@@ -153,7 +167,20 @@ class PrefetchingServiceTest {
     awaitReceived("fetch 10");
     Service.FetchResponse response = service.apply(new Service.FetchRequest(CONNECTION, STATEMENT, 0, ROWS));
     assertEquals(0L, ids(response).get(0));
-    assertEquals(List.of("fetch 0", "fetch 10", "fetch 0"), received.subList(0, 3));
+    // The second "fetch 0" went to the server, after the fetches ahead it dropped.
+    List<String> requests = List.copyOf(received);
+    assertEquals(2, Collections.frequency(requests, "fetch 0"), requests.toString());
+  }
+
+  @Test
+  void asksAtMostTwoFramesAhead() throws Exception {
+    fetch(0);
+    awaitReceived("fetch 20");
+    Thread.sleep(200);
+    assertEquals(List.of("fetch 0", "fetch 10", "fetch 20"), received, "while the application reads frame 0");
+    fetch(10);
+    awaitReceived("fetch 30");
+    assertEquals(1, maxInFlight.get(), "fetches of one statement at the server at once");
   }
 
   @Test
