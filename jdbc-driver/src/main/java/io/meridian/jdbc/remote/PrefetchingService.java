@@ -66,7 +66,7 @@ public final class PrefetchingService implements InvocationHandler {
   private record Pending(long offset, CompletableFuture<Service.FetchResponse> response) {}
 
   /** Frames to fetch ahead of the one the application reads. */
-  static final int DEPTH = Integer.getInteger("meridian.prefetch.depth", 2);
+  static final int DEPTH = 2;
 
   /** The fetches ahead of one statement's reader, in offset order; guarded by its own monitor. */
   private final class Ahead {
