@@ -1,9 +1,10 @@
 package io.meridian.jdbc.remote;
 
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.net.MalformedURLException;
+import java.util.Locale;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.ConnectionConfig;
 import org.apache.calcite.avatica.remote.AvaticaHttpClient;
@@ -33,9 +34,12 @@ public final class FrameServiceFactory implements Service.Factory {
     }
     AvaticaHttpClient client = config.httpClientFactory().getClient(parsed, config,
         connection.getKerberosConnection());
-    Service service = config.serialization().strip().equalsIgnoreCase("json")
-        ? new RemoteService(client)
-        : new RemoteProtobufService(client, new FrameTranslation());
+    String serialization = config.serialization().strip().toLowerCase(Locale.ROOT);
+    Service service = switch (serialization) {
+      case "json" -> new RemoteService(client);
+      case "protobuf" -> new RemoteProtobufService(client, new FrameTranslation());
+      default -> throw new IllegalArgumentException("serialization must be json or protobuf, got " + serialization);
+    };
     return PrefetchingService.wrap(service);
   }
 }
