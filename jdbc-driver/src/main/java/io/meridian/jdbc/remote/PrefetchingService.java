@@ -55,7 +55,7 @@ public final class PrefetchingService implements InvocationHandler {
     this.delegate = requireNonNull(delegate, "delegate is null");
   }
 
-  /** {@code delegate}, fetching one frame ahead. */
+  /** {@code delegate}, fetching frames ahead. */
   public static Service wrap(Service delegate) {
     return (Service) Proxy.newProxyInstance(Service.class.getClassLoader(), new Class<?>[] {Service.class},
         new PrefetchingService(delegate));
@@ -220,6 +220,8 @@ public final class PrefetchingService implements InvocationHandler {
           a.topUp(next);
         }
       }
+    } else {
+      drop(pending.remove(key)); // the last frame (nothing is ahead of it): forget the statement
     }
     return response;
   }
