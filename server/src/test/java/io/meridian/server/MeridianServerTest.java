@@ -257,6 +257,57 @@ class MeridianServerTest {
     }
   }
 
+  /**
+   * A statement re-executed while the server reads its previous result ahead gets its new result whole: the server
+   * stops the read ahead first (else the read's later chunks would consume the new result's rows). Avatica's stock
+   * driver, which sends the execute at once (Meridian's own waits for its fetch ahead, which would hide the case);
+   * rows past 10,100 are slow, so the read ahead is still running when the execute arrives.
+   */
+  @Test
+  void reExecutingWhileTheServerReadsAheadKeepsTheNewResultWhole() throws Exception {
+    postgres.createDatabase("ahead");
+    postgres.execute("ahead", "CREATE TABLE seq AS SELECT g AS id FROM generate_series(1, 30000) g;"
+        + " ALTER TABLE seq SET (parallel_workers = 0);"
+        + " CREATE VIEW slowish AS SELECT id, CASE WHEN id > 10100 THEN length(pg_sleep(0.0005)::text) END AS s"
+        + " FROM seq");
+    Path config = dir.resolve("ahead.yaml");
+    Files.writeString(config, "sources:\n"
+        + "  - name: ahead\n"
+        + "    kind: postgresql\n"
+        + "    url: " + postgres.jdbcUrl("ahead") + "\n"
+        + "    user: " + TestingPostgreSql.USER + "\n"
+        + "    password: \"\"\n"
+        + "default-schema: ahead\n", StandardCharsets.UTF_8);
+    try (MeridianServer server = MeridianServer.start(config, LOOPBACK, 0);
+        Connection c = DriverManager.getConnection("jdbc:avatica:remote:url=" + server.httpUrl()
+            + ";serialization=protobuf");
+        Statement s = c.createStatement()) {
+      s.setFetchSize(10_000);
+      for (int round = 0; round < 3; round++) {
+        try (ResultSet rs = s.executeQuery("SELECT id FROM slowish")) {
+          for (int i = 1; i <= 150; i++) {
+            assertTrue(rs.next());
+            assertEquals(i, rs.getInt(1));
+          }
+        }
+        // The fetch of rows 101..10,100 started a read ahead into the slow rows; the statement runs again meanwhile.
+        try (ResultSet rs = s.executeQuery("SELECT id FROM seq WHERE id > 29990 ORDER BY id")) {
+          List<Integer> ids = new ArrayList<>();
+          while (rs.next()) {
+            ids.add(rs.getInt(1));
+          }
+          assertEquals(List.of(29991, 29992, 29993, 29994, 29995, 29996, 29997, 29998, 29999, 30000), ids,
+              "round " + round);
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT count(*), sum(id) FROM seq")) {
+        assertTrue(rs.next());
+        assertEquals(30_000, rs.getLong(1));
+        assertEquals(450_015_000L, rs.getLong(2));
+      }
+    }
+  }
+
   private static final Meta.PrepareCallback NO_CALLBACK = new Meta.PrepareCallback() {
     @Override
     public Object getMonitor() {
