@@ -191,7 +191,7 @@ public class MeridianDriver extends Driver {
     if (properties.getProperty("serialization") == null) {
       properties.setProperty("serialization", MeridianConnectionProperty.SERIALIZATION.get(properties));
     }
-    // Meridian's service (FrameTranslation reads protobuf rows; a frame is fetched ahead), unless the caller names one.
+    // Meridian's service (FrameTranslation reads protobuf rows), unless the caller names one.
     if (!hasProperty(properties, "factory")) {
       properties.setProperty("factory", FrameServiceFactory.class.getName());
     }

@@ -88,12 +88,22 @@ final class MeridianMeta extends JdbcMeta {
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
     int wanted = fetchMaxRowCount == 0 ? DEFAULT_FRAME_ROWS : fetchMaxRowCount;
-    if (wanted < 0) {
-      settle(h);
-      return super.fetch(h, offset, wanted);
-    }
     StatementInfo info = getStatementCache().getIfPresent(h.id);
     ReadAhead ahead = info == null ? null : readAhead.asMap().remove(info);
+    if (wanted < 0) {
+      // Every row in one frame (Avatica's meaning of a negative count): the rows read ahead, then the rest.
+      List<Object> rows = new ArrayList<>();
+      if (ahead != null) {
+        Frame read = await(ahead.frame());
+        read.rows.forEach(rows::add);
+        if (read.done) {
+          return new Frame(offset, true, rows);
+        }
+      }
+      Frame rest = super.fetch(h, offset, wanted);
+      rest.rows.forEach(rows::add);
+      return new Frame(offset, rest.done, rows);
+    }
     Frame frame;
     if (ahead != null) {
       frame = take(info, h, offset, wanted, await(ahead.frame()));

@@ -251,6 +251,19 @@ class MeridianServerTest {
       assertEquals(rows - 1_100, count(rest));
       assertTrue(rest.done);
       meta.closeStatement(sh);
+
+      // After a read ahead, a fetch of every row (a negative count) gets the rows read ahead and the rest, in order.
+      sh = meta.createStatement(ch);
+      meta.prepareAndExecute(sh, "SELECT id FROM frames.wide ORDER BY id", -1, 100, NO_CALLBACK);
+      assertEquals(1_000, count(meta.fetch(sh, 100, 1_000)));
+      Meta.Frame all = meta.fetch(sh, 1_100, -1);
+      assertTrue(all.done);
+      int expected = 1_101;
+      for (Object row : all.rows) {
+        assertEquals(expected++, ((Object[]) row)[0]);
+      }
+      assertEquals(rows + 1, expected);
+      meta.closeStatement(sh);
     } finally {
       meta.closeConnection(ch);
       meta.closeAll();

@@ -13,11 +13,10 @@ import org.apache.calcite.avatica.remote.RemoteService;
 import org.apache.calcite.avatica.remote.Service;
 
 /**
- * The service of Meridian's remote connections: Avatica's {@link RemoteProtobufService} (with {@link FrameTranslation}
- * reading the rows) or its JSON {@link RemoteService}, over Avatica's HTTP client, fetching one frame ahead
- * ({@link PrefetchingService}). Named in Avatica's {@code factory} connection property by Meridian's driver; it builds
- * the HTTP client as Avatica's remote driver does (the same {@code httpclient_factory}, TLS, authentication and
- * client-side load-balancing settings apply).
+ * The service of Meridian's remote connections: Avatica's {@link RemoteProtobufService} with {@link FrameTranslation}
+ * reading the rows (or its JSON {@link RemoteService}), over Avatica's HTTP client. Named in Avatica's {@code factory}
+ * connection property by Meridian's driver; it builds the HTTP client as Avatica's remote driver does (the same
+ * {@code httpclient_factory}, TLS, authentication and client-side load-balancing settings apply).
  */
 public final class FrameServiceFactory implements Service.Factory {
   public FrameServiceFactory() {}
@@ -35,11 +34,10 @@ public final class FrameServiceFactory implements Service.Factory {
     AvaticaHttpClient client = config.httpClientFactory().getClient(parsed, config,
         connection.getKerberosConnection());
     String serialization = config.serialization().strip().toLowerCase(Locale.ROOT);
-    Service service = switch (serialization) {
+    return switch (serialization) {
       case "json" -> new RemoteService(client);
       case "protobuf" -> new RemoteProtobufService(client, new FrameTranslation());
       default -> throw new IllegalArgumentException("serialization must be json or protobuf, got " + serialization);
     };
-    return PrefetchingService.wrap(service);
   }
 }
