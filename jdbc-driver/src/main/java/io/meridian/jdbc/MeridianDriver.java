@@ -5,6 +5,7 @@ import io.meridian.engine.CacheMode;
 import io.meridian.engine.MeridianEngine;
 import io.meridian.engine.MeridianPrepare;
 import io.meridian.engine.config.Durations;
+import io.meridian.jdbc.remote.FrameServiceFactory;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
 import java.nio.file.Path;
@@ -40,6 +41,12 @@ public class MeridianDriver extends Driver {
   public static final String PREFIX = "jdbc:meridian:";
   public static final String REMOTE_PREFIX = PREFIX + "remote:";
   public static final String VERSION = "0.1.0";
+  /**
+   * Rows per frame of a remote result when the application sets no fetch size (Avatica's {@code fetch_size}
+   * connection property or {@code Statement.setFetchSize}): the frames after the first, which the execute response
+   * carries (up to 100 rows, so first rows come as soon as before). The server also caps each frame in bytes.
+   */
+  public static final int REMOTE_FETCH_SIZE = 10_000;
   /** The catalog every embedded connection is in. */
   public static final String CATALOG = "meridian";
 
@@ -184,6 +191,15 @@ public class MeridianDriver extends Driver {
     if (properties.getProperty("serialization") == null) {
       properties.setProperty("serialization", MeridianConnectionProperty.SERIALIZATION.get(properties));
     }
+    // Meridian's service (FrameTranslation reads protobuf rows), unless the caller names one.
+    if (!hasProperty(properties, "factory")) {
+      properties.setProperty("factory", FrameServiceFactory.class.getName());
+    }
+    // Statements' default fetch size (Avatica's is 100 rows, a round trip per 100 rows); the server bounds every frame
+    // in bytes, so a wide result still comes in frames of a few megabytes.
+    if (!hasProperty(properties, "fetch_size")) {
+      properties.setProperty("fetch_size", Integer.toString(REMOTE_FETCH_SIZE));
+    }
     try {
       return new MeridianRemoteDriver().connect("jdbc:avatica:remote:", properties);
     } catch (AvaticaClientRuntimeException e) {
@@ -194,6 +210,11 @@ public class MeridianDriver extends Driver {
       throw new SQLException("cannot reach the Meridian server at " + properties.getProperty("url") + ": "
           + rootMessage(e), ErrorCode.SERVER_UNAVAILABLE.sqlState(), ErrorCode.SERVER_UNAVAILABLE.code(), e);
     }
+  }
+
+  private static boolean hasProperty(Properties properties, String name) {
+    // Avatica matches property names in any case.
+    return properties.stringPropertyNames().stream().anyMatch(name::equalsIgnoreCase);
   }
 
   private static String rootMessage(Throwable t) {

@@ -105,8 +105,14 @@ public final class MeridianServer implements AutoCloseable {
         }
       }
     };
-    HttpServer http = new HttpServer.Builder<Server>()
-        .withHandler(new LocalService(SqlStatePreservingMeta.wrap(meta)), avatica(server.serialization()))
+    LocalService service = new LocalService(SqlStatePreservingMeta.wrap(meta));
+    HttpServer.Builder<Server> builder = new HttpServer.Builder<>();
+    // Protobuf through Meridian's handler, which writes result rows with FrameTranslation (each value once); JSON as
+    // Avatica serves it.
+    builder = server.serialization() == ServerConfig.Serialization.PROTOBUF
+        ? builder.withHandler(new MeridianProtobufHandler(service))
+        : builder.withHandler(service, Serialization.JSON);
+    HttpServer http = builder
         .withPort(server.port())
         .withServerCustomizers(List.of(bindHost), Server.class)
         .build();
@@ -188,13 +194,6 @@ public final class MeridianServer implements AutoCloseable {
     p.setProperty(JdbcMeta.StatementCacheSettings.EXPIRY_DURATION.key(), idleMillis);
     p.setProperty(JdbcMeta.StatementCacheSettings.EXPIRY_UNIT.key(), TimeUnit.MILLISECONDS.name());
     return p;
-  }
-
-  private static Serialization avatica(ServerConfig.Serialization serialization) {
-    return switch (serialization) {
-      case PROTOBUF -> Serialization.PROTOBUF;
-      case JSON -> Serialization.JSON;
-    };
   }
 
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meridian.engine.config.ConfigLoader;
 import io.meridian.engine.config.MeridianConfig;
 import io.meridian.engine.config.ServerConfig;
+import io.meridian.jdbc.MeridianDriver;
 import io.meridian.spi.MeridianException;
 import io.meridian.testing.TestingPostgreSql;
 import java.io.IOException;
@@ -26,8 +27,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
+import org.apache.calcite.avatica.Meta;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,6 +178,171 @@ class MeridianServerTest {
         assertEquals(3, rs.getInt(1));
       }
     }
+  }
+
+  @Test
+  void remoteStatementsAskForLargeFramesUnlessTold() throws SQLException {
+    try (Connection c = DriverManager.getConnection(protobuf.jdbcUrl()); Statement s = c.createStatement()) {
+      assertEquals(MeridianDriver.REMOTE_FETCH_SIZE, s.getFetchSize());
+    }
+    try (Connection c = DriverManager.getConnection(protobuf.jdbcUrl() + ";fetch_size=500");
+        Statement s = c.createStatement()) {
+      assertEquals(500, s.getFetchSize());
+    }
+  }
+
+  /**
+   * A frame ends at about {@code MAX_FRAME_BYTES}, whatever the client asked for, and the result stays complete and in
+   * order across such frames; a narrow result gets every row asked for.
+   */
+  @Test
+  void framesAreBoundedInBytes() throws Exception {
+    int rows = 2_500;
+    int width = 4_000;
+    postgres.createDatabase("frames");
+    postgres.execute("frames", "CREATE TABLE wide AS SELECT g AS id, repeat(chr(97 + g % 26), " + width
+        + ") AS t FROM generate_series(1, " + rows + ") g");
+    Path config = dir.resolve("frames.yaml");
+    Files.writeString(config, "sources:\n"
+        + "  - name: frames\n"
+        + "    kind: postgresql\n"
+        + "    url: " + postgres.jdbcUrl("frames") + "\n"
+        + "    user: " + TestingPostgreSql.USER + "\n"
+        + "    password: \"\"\n", StandardCharsets.UTF_8);
+    MeridianMeta meta = new MeridianMeta(MeridianServer.embeddedUrl(config), new Properties(), 4);
+    Meta.ConnectionHandle ch = new Meta.ConnectionHandle("frames-test");
+    meta.openConnection(ch, new HashMap<>());
+    try {
+      Meta.StatementHandle sh = meta.createStatement(ch);
+      Meta.ExecuteResult result = meta.prepareAndExecute(sh, "SELECT id, t FROM frames.wide ORDER BY id", -1, 100,
+          NO_CALLBACK);
+      Meta.Frame frame = result.resultSets.get(0).firstFrame;
+      List<Object> read = new ArrayList<>();
+      frame.rows.forEach(read::add);
+      List<Integer> frameRows = new ArrayList<>();
+      while (!frame.done) {
+        frame = meta.fetch(sh, read.size(), 100_000);
+        int n = 0;
+        for (Object row : frame.rows) {
+          read.add(row);
+          n++;
+        }
+        frameRows.add(n);
+      }
+      long maxRows = MeridianMeta.MAX_FRAME_BYTES / width + 1;
+      assertTrue(frameRows.size() >= 2, "frames after the first: " + frameRows);
+      for (int n : frameRows.subList(0, frameRows.size() - 1)) {
+        assertTrue(n >= maxRows - 10 && n <= maxRows, "rows of a frame of about " + MeridianMeta.MAX_FRAME_BYTES
+            + " bytes of " + width + "-byte rows: " + frameRows);
+      }
+      assertEquals(rows, read.size());
+      for (int i = 0; i < rows; i++) {
+        Object[] row = (Object[]) read.get(i);
+        assertEquals(i + 1, row[0]);
+        assertEquals(String.valueOf((char) (97 + (i + 1) % 26)).repeat(width), row[1]);
+      }
+      meta.closeStatement(sh);
+
+      // Narrow rows: the frame holds every row asked for; a fetch of 0 rows ("driver's choice") gets a default frame.
+      sh = meta.createStatement(ch);
+      meta.prepareAndExecute(sh, "SELECT id FROM frames.wide ORDER BY id", -1, 100, NO_CALLBACK);
+      assertEquals(1_000, count(meta.fetch(sh, 100, 1_000)));
+      Meta.Frame rest = meta.fetch(sh, 1_100, 0);
+      assertEquals(rows - 1_100, count(rest));
+      assertTrue(rest.done);
+      meta.closeStatement(sh);
+
+      // After a read ahead, a fetch of every row (a negative count) gets the rows read ahead and the rest, in order.
+      sh = meta.createStatement(ch);
+      meta.prepareAndExecute(sh, "SELECT id FROM frames.wide ORDER BY id", -1, 100, NO_CALLBACK);
+      assertEquals(1_000, count(meta.fetch(sh, 100, 1_000)));
+      Meta.Frame all = meta.fetch(sh, 1_100, -1);
+      assertTrue(all.done);
+      int expected = 1_101;
+      for (Object row : all.rows) {
+        assertEquals(expected++, ((Object[]) row)[0]);
+      }
+      assertEquals(rows + 1, expected);
+      meta.closeStatement(sh);
+    } finally {
+      meta.closeConnection(ch);
+      meta.closeAll();
+    }
+  }
+
+  /**
+   * A statement re-executed while the server reads its previous result ahead gets its new result whole: the server
+   * stops the read ahead first (else the read's later chunks would consume the new result's rows). Avatica's stock
+   * driver, which sends the execute at once (Meridian's own waits for its fetch ahead, which would hide the case);
+   * rows past 10,100 are slow, so the read ahead is still running when the execute arrives.
+   */
+  @Test
+  void reExecutingWhileTheServerReadsAheadKeepsTheNewResultWhole() throws Exception {
+    postgres.createDatabase("ahead");
+    postgres.execute("ahead", "CREATE TABLE seq AS SELECT g AS id FROM generate_series(1, 30000) g;"
+        + " ALTER TABLE seq SET (parallel_workers = 0);"
+        + " CREATE VIEW slowish AS SELECT id, CASE WHEN id > 10100 THEN length(pg_sleep(0.0005)::text) END AS s"
+        + " FROM seq");
+    Path config = dir.resolve("ahead.yaml");
+    Files.writeString(config, "sources:\n"
+        + "  - name: ahead\n"
+        + "    kind: postgresql\n"
+        + "    url: " + postgres.jdbcUrl("ahead") + "\n"
+        + "    user: " + TestingPostgreSql.USER + "\n"
+        + "    password: \"\"\n"
+        + "default-schema: ahead\n", StandardCharsets.UTF_8);
+    try (MeridianServer server = MeridianServer.start(config, LOOPBACK, 0);
+        Connection c = DriverManager.getConnection("jdbc:avatica:remote:url=" + server.httpUrl()
+            + ";serialization=protobuf");
+        Statement s = c.createStatement()) {
+      s.setFetchSize(10_000);
+      for (int round = 0; round < 3; round++) {
+        try (ResultSet rs = s.executeQuery("SELECT id FROM slowish")) {
+          for (int i = 1; i <= 150; i++) {
+            assertTrue(rs.next());
+            assertEquals(i, rs.getInt(1));
+          }
+        }
+        // The fetch of rows 101..10,100 started a read ahead into the slow rows; the statement runs again meanwhile.
+        try (ResultSet rs = s.executeQuery("SELECT id FROM seq WHERE id > 29990 ORDER BY id")) {
+          List<Integer> ids = new ArrayList<>();
+          while (rs.next()) {
+            ids.add(rs.getInt(1));
+          }
+          assertEquals(List.of(29991, 29992, 29993, 29994, 29995, 29996, 29997, 29998, 29999, 30000), ids,
+              "round " + round);
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT count(*), sum(id) FROM seq")) {
+        assertTrue(rs.next());
+        assertEquals(30_000, rs.getLong(1));
+        assertEquals(450_015_000L, rs.getLong(2));
+      }
+    }
+  }
+
+  private static final Meta.PrepareCallback NO_CALLBACK = new Meta.PrepareCallback() {
+    @Override
+    public Object getMonitor() {
+      return this;
+    }
+
+    @Override
+    public void clear() {}
+
+    @Override
+    public void assign(Meta.Signature signature, Meta.Frame firstFrame, long updateCount) {}
+
+    @Override
+    public void execute() {}
+  };
+
+  private static int count(Meta.Frame frame) {
+    int n = 0;
+    for (Object ignored : frame.rows) {
+      n++;
+    }
+    return n;
   }
 
   @Test

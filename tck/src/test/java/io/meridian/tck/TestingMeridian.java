@@ -91,6 +91,13 @@ public final class TestingMeridian {
         + (serialization == Serialization.JSON ? ";serialization=json" : "");
   }
 
+  /** URL of Avatica's stock remote driver ({@code jdbc:avatica:remote:}) for the server of a serialization. */
+  public synchronized String stockAvaticaUrl(Serialization serialization) {
+    MeridianServer server = servers.computeIfAbsent(serialization, this::startServer);
+    return "jdbc:avatica:remote:url=http://" + LOOPBACK + ":" + server.port() + ";serialization="
+        + serialization.name().toLowerCase(Locale.ROOT);
+  }
+
   /** A plain PgJDBC connection to the test database: the independent reader of expected values. */
   public Connection connectPostgreSql() throws SQLException {
     return postgres.connect(DATABASE);
