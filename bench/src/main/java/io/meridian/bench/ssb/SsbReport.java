@@ -182,9 +182,9 @@ final class SsbReport {
 
     b.append("### Meridian's planning time (median of `prepareStatement`, ms)\n\n");
     if (hybrid != null) {
-      b.append("Every query reads the hybrid table, and plans that read a hybrid table are never kept in the plan"
-          + " cache (each holds the boundary and lake snapshot read when it was planned): warm or cold, each"
-          + " prepare plans from scratch and reads the lake's metadata.\n\n");
+      b.append("Every query reads the hybrid table, whose plans hold the boundary and lake snapshot read when they"
+          + " were planned: the plan cache keeps them under the history's current snapshot, so a warm prepare reads"
+          + " that snapshot's id from the catalog and reuses the plan while it is unchanged.\n\n");
     }
     b.append("| query | embedded warm (plan cache) | embedded cold (no plan cache) | remote warm |\n"
         + "|---|---:|---:|---:|\n");
