@@ -110,9 +110,11 @@ public final class MeridianPrepare extends CalcitePrepareImpl {
     if (hybrid.isEmpty()) {
       return false;
     }
+    if (maySemantic(sql, defaultSchemaPath)) {
+      return true;
+    }
     String lower = sql.toLowerCase(java.util.Locale.ROOT);
-    return maySemantic(sql, defaultSchemaPath)
-        || hybrid.stream().anyMatch(name -> lower.contains(name.toLowerCase(java.util.Locale.ROOT)))
+    return hybrid.stream().anyMatch(name -> lower.contains(name.toLowerCase(java.util.Locale.ROOT)))
         || (defaultSchemaPath != null && defaultSchemaPath.stream().anyMatch(hybrid::contains));
   }
 

@@ -4,9 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
@@ -64,8 +70,44 @@ public record RuntimeFilter(int id, SqlTypeName type, Set<Object> values, Compar
     return min == null;
   }
 
-  /** Finds the markers in a generated query. */
-  public static Matcher markers(String sql) {
-    return MARKER.matcher(sql);
+  /** What a source puts in place of one marker; {@code E} is what making it may throw. */
+  @FunctionalInterface
+  public interface Replacement<E extends Exception> {
+    /**
+     * The filter text for marker {@code id} on {@code column} (its quoted name as the SQL has it), given the values
+     * the running query published, or null when none were.
+     */
+    String apply(int id, String column, RuntimeFilter values) throws E;
+  }
+
+  /**
+   * {@code sql} with each marker replaced, using the values published to the current {@link QueryContext}; the same
+   * string when it has no marker.
+   */
+  public static <E extends Exception> String resolve(String sql, Replacement<E> replacement) throws E {
+    Matcher m = MARKER.matcher(sql);
+    if (!m.find()) {
+      return sql;
+    }
+    QueryContext context = QueryContext.current();
+    StringBuilder out = new StringBuilder();
+    do {
+      int id = Integer.parseInt(m.group(1));
+      String text = replacement.apply(id, m.group(2), context == null ? null : context.runtimeFilter(id));
+      m.appendReplacement(out, Matcher.quoteReplacement(text));
+    } while (m.find());
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** The markers among the conjuncts of {@code condition}: each filter's id, with the column it filters. */
+  public static Map<Integer, RexNode> markersIn(RexNode condition) {
+    Map<Integer, RexNode> markers = new HashMap<>();
+    for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+      if (conjunct instanceof RexCall call && call.getOperator() == OPERATOR) {
+        markers.put(((RexLiteral) call.getOperands().get(0)).getValueAs(Integer.class), call.getOperands().get(1));
+      }
+    }
+    return markers;
   }
 }

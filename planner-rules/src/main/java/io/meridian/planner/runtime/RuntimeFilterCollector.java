@@ -2,7 +2,6 @@ package io.meridian.planner.runtime;
 
 import io.meridian.spi.QueryContext;
 import io.meridian.spi.RuntimeFilter;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.calcite.linq4j.AbstractEnumerable;
@@ -106,7 +105,19 @@ public final class RuntimeFilterCollector {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static int compare(Comparable a, Comparable b) {
       if (a instanceof String x && b instanceof String y) {
-        return Arrays.compare(x.codePoints().toArray(), y.codePoints().toArray());
+        // By code point without copying: called twice per build-side row.
+        int i = 0;
+        int j = 0;
+        while (i < x.length() && j < y.length()) {
+          int cx = x.codePointAt(i);
+          int cy = y.codePointAt(j);
+          if (cx != cy) {
+            return Integer.compare(cx, cy);
+          }
+          i += Character.charCount(cx);
+          j += Character.charCount(cy);
+        }
+        return Boolean.compare(i < x.length(), j < y.length());
       }
       return a.compareTo(b);
     }

@@ -11,12 +11,8 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
-import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Expression;
@@ -40,18 +36,17 @@ import org.duckdb.DuckDBConnection;
 final class LakeRuntimeFilters {
   private LakeRuntimeFilters() {}
 
-  /** The runtime filters on a scan's columns in a filter directly on the scan, by id. */
+  /** The runtime filters on a scan's columns in a filter directly on the scan: the column's name, by id. */
   static Map<Integer, String> onScan(RexNode condition, RelDataType scanRowType) {
     Map<Integer, String> filters = new HashMap<>();
-    for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
-      if (conjunct instanceof RexCall call && call.getOperator() == RuntimeFilter.OPERATOR
-          && call.getOperands().get(1) instanceof RexInputRef ref) {
-        filters.put(((RexLiteral) call.getOperands().get(0)).getValueAs(Integer.class),
-            scanRowType.getFieldNames().get(ref.getIndex()));
+    RuntimeFilter.markersIn(condition).forEach((id, column) -> {
+      if (column instanceof RexInputRef ref) {
+        filters.put(id, scanRowType.getFieldNames().get(ref.getIndex()));
       }
-    }
+    });
     return filters;
   }
+
 
   /** The filter Iceberg plans a scan with: its own, narrowed by the range of each runtime filter with values. */
   static Expression planningFilter(LakeScanSpec spec, Schema schema) {
@@ -98,42 +93,29 @@ final class LakeRuntimeFilters {
    * {@code connection} (the one the query then runs on).
    */
   static String resolve(Connection connection, String sql) throws SQLException {
-    Matcher m = RuntimeFilter.markers(sql);
-    boolean any = m.find();
-    keepJoinSides(connection, any);
-    if (!any) {
-      return sql;
-    }
-    QueryContext context = QueryContext.current();
-    StringBuilder out = new StringBuilder();
     Map<Integer, String> loaded = new HashMap<>();
-    do {
-      int id = Integer.parseInt(m.group(1));
-      String column = m.group(2);
-      RuntimeFilter values = context == null ? null : context.runtimeFilter(id);
-      String replacement;
+    String resolved = RuntimeFilter.resolve(sql, (id, column, values) -> {
       if (values == null) {
-        replacement = "TRUE";
-      } else if (values.empty()) {
-        replacement = "FALSE";
-      } else {
-        replacement = "(" + column + " BETWEEN " + sqlValue(values, values.min()) + " AND "
-            + sqlValue(values, values.max());
-        if (values.values() != null) {
-          String table = loaded.get(id);
-          if (table == null) {
-            table = load(connection, values);
-            loaded.put(id, table);
-          }
-          replacement += " AND " + column + " IN (SELECT k FROM " + quote(table) + ")";
-        }
-        replacement += ")";
+        return "TRUE";
       }
-      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
-    } while (m.find());
-    m.appendTail(out);
-    return out.toString();
+      if (values.empty()) {
+        return "FALSE";
+      }
+      String range = column + " BETWEEN " + sqlValue(values, values.min()) + " AND " + sqlValue(values, values.max());
+      if (values.values() == null) {
+        return "(" + range + ")";
+      }
+      String table = loaded.get(id);
+      if (table == null) {
+        table = load(connection, values);
+        loaded.put(id, table);
+      }
+      return "(" + range + " AND " + column + " IN (SELECT k FROM " + quote(table) + "))";
+    });
+    keepJoinSides(connection, resolved != sql); // the same string when the query has no marker
+    return resolved;
   }
+
 
   /** DuckDB connections whose optimizer keeps written join sides (see {@link #keepJoinSides}). */
   private static final Map<DuckDBConnection, Boolean> KEEPING_SIDES =

@@ -5,11 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.spi.ErrorCode;
 import io.meridian.spi.MeridianException;
-import io.meridian.spi.QueryContext;
 import io.meridian.spi.RuntimeFilter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -89,35 +87,24 @@ public final class PinotQuery {
    * published, by a range every value is in (Pinot's filters have no TRUE, and its columns hold no NULLs).
    */
   static String withRuntimeFilters(String sql, java.util.Map<Integer, SqlTypeName> types) {
-    Matcher m = RuntimeFilter.markers(sql);
-    if (!m.find()) {
-      return sql;
-    }
-    QueryContext context = QueryContext.current();
-    StringBuilder out = new StringBuilder();
-    do {
-      String column = m.group(2);
-      int id = Integer.parseInt(m.group(1));
-      RuntimeFilter values = context == null ? null : context.runtimeFilter(id);
-      String replacement;
+    return RuntimeFilter.<RuntimeException>resolve(sql, (id, column, values) -> {
       if (values == null) {
-        replacement = types.get(id) == SqlTypeName.VARCHAR ? "(" + column + " >= '')"
+        return types.get(id) == SqlTypeName.VARCHAR ? "(" + column + " >= '')"
             : "(" + column + " BETWEEN " + Long.MIN_VALUE + " AND " + Long.MAX_VALUE + ")";
-      } else if (values.empty()) {
-        replacement = values.type() == SqlTypeName.VARCHAR ? "(" + column + " BETWEEN 'b' AND 'a')"
-            : "(" + column + " BETWEEN 1 AND 0)";
-      } else if (values.values() != null && values.values().size() <= MAX_IN_KEYS) {
-        replacement = column + " IN (" + values.values().stream().map(v -> literal(values, v))
-            .collect(Collectors.joining(", ")) + ")";
-      } else {
-        replacement = "(" + column + " BETWEEN " + literal(values, values.min()) + " AND "
-            + literal(values, values.max()) + ")";
       }
-      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
-    } while (m.find());
-    m.appendTail(out);
-    return out.toString();
+      if (values.empty()) {
+        return values.type() == SqlTypeName.VARCHAR ? "(" + column + " BETWEEN 'b' AND 'a')"
+            : "(" + column + " BETWEEN 1 AND 0)";
+      }
+      if (values.values() != null && values.values().size() <= MAX_IN_KEYS) {
+        return column + " IN (" + values.values().stream().map(v -> literal(values, v))
+            .collect(Collectors.joining(", ")) + ")";
+      }
+      return "(" + column + " BETWEEN " + literal(values, values.min()) + " AND " + literal(values, values.max())
+          + ")";
+    });
   }
+
 
   private static String literal(RuntimeFilter values, Object value) {
     return values.type() == SqlTypeName.VARCHAR ? "'" + value.toString().replace("'", "''") + "'" : value.toString();

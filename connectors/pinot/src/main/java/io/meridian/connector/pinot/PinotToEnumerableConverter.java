@@ -21,7 +21,6 @@ import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
-import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
@@ -34,7 +33,6 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -139,12 +137,8 @@ public final class PinotToEnumerableConverter extends ConverterImpl
       @Override
       public RelNode visit(RelNode other) {
         if (other instanceof Filter filter) {
-          for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
-            if (conjunct instanceof RexCall call && call.getOperator() == RuntimeFilter.OPERATOR) {
-              filters.put(((RexLiteral) call.getOperands().get(0)).getValueAs(Integer.class),
-                  call.getOperands().get(1).getType().getSqlTypeName());
-            }
-          }
+          RuntimeFilter.markersIn(filter.getCondition())
+              .forEach((id, column) -> filters.put(id, column.getType().getSqlTypeName()));
         }
         return super.visit(other);
       }
@@ -152,21 +146,21 @@ public final class PinotToEnumerableConverter extends ConverterImpl
     return filters;
   }
 
+
   /**
    * Places runtime filter {@code id} directly on the Pinot table scan that column {@code column} comes from, for
    * integer and string keys (Pinot has no DATE type to compare a date key with).
    */
   @Override
   public RelNode withRuntimeFilter(int column, int id) {
-    if (!RUNTIME_FILTER_KEYS.contains(getRowType().getFieldList().get(column).getType().getSqlTypeName())) {
+    SqlTypeName key = getRowType().getFieldList().get(column).getType().getSqlTypeName();
+    if (!RuntimeFilter.KEY_TYPES.contains(key) || key == SqlTypeName.DATE) {
       return null;
     }
     RelNode filtered = RuntimeFilterTarget.onJdbcScan(getInput(), column, id);
     return filtered == null ? null : copy(getTraitSet(), List.of(filtered));
   }
 
-  private static final java.util.Set<SqlTypeName> RUNTIME_FILTER_KEYS = java.util.EnumSet.of(SqlTypeName.TINYINT,
-      SqlTypeName.SMALLINT, SqlTypeName.INTEGER, SqlTypeName.BIGINT, SqlTypeName.VARCHAR);
 
   /** A plan with its explicit limit, and whether the answer must be checked against the cap. */
   private record Limited(RelNode plan, boolean checkCap) {}
